@@ -1,0 +1,1 @@
+"""Support code for the Safe Harbour assistant: text handling, NLU components, channels."""

@@ -1,0 +1,97 @@
+"""socket.io channel for the family widget.
+
+Rasa 3.6.21's own channel calls `enter_room` without awaiting it, so with python-socketio >= 5.10 bot
+replies never reach a client that uses a session id (rasa issue 13027). The dependency is pinned below
+5.10, and this channel awaits the call when it is a coroutine, so it works with either.
+"""
+import inspect
+import logging
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from safe_harbour.channels.incoming import prepare_message
+from safe_harbour.channels.outgoing import client_message
+
+logger = logging.getLogger(__name__)
+
+
+class SocketIOSourcesOutput(OutputChannel):
+    """Emits each reply once, in the client shape (text, buttons, sources)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+        self.sio = sio
+        self.bot_message_evt = bot_message_evt
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        await self.sio.emit(self.bot_message_evt, client_message(message), room=recipient_id)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, **kwargs})
+
+
+class SafeSocketIOInput(SocketIOInput):
+    """socket.io input whose sessions are rooms named by the widget's session id."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return SocketIOSourcesOutput(self.sio, self.bot_message_evt) if self.sio else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        socket_blueprint = SocketBlueprint(sio, self.socketio_path, "safe_socketio", __name__)
+        self.sio = sio
+
+        @socket_blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            session_id = data.get("session_id") if isinstance(data, dict) else None
+            if not isinstance(session_id, str) or not 8 <= len(session_id) <= 64:
+                session_id = uuid.uuid4().hex
+            entered = sio.enter_room(sid, session_id, namespace=self.namespace)
+            if inspect.isawaitable(entered):
+                await entered
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
+                return  # Nothing to answer to: the client has no session yet.
+            session_id = data["session_id"]
+            if session_id not in sio.rooms(sid, namespace=self.namespace):
+                return  # A socket may only speak for the session it joined.
+            metadata = data.get(self.metadata_key)
+            prepared = prepare_message(data.get("message"), metadata if isinstance(metadata, dict) else None)
+            output = SocketIOSourcesOutput(sio, self.bot_message_evt)
+            try:
+                await on_new_message(
+                    UserMessage(
+                        prepared.text, output, session_id, input_channel=self.name(),
+                        metadata=prepared.metadata,
+                    )
+                )
+            except Exception:
+                logger.exception("A socket.io message could not be handled.")
+                await sio.emit(
+                    self.bot_message_evt,
+                    {"text": "Sorry, something went wrong. Please try again."},
+                    room=session_id,
+                )
+
+        return socket_blueprint

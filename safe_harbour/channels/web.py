@@ -1,0 +1,49 @@
+"""Serves the family chat page and the widget's files from the Rasa server itself."""
+import pathlib
+from typing import Any, Awaitable, Callable, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.exceptions import NotFound
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+WIDGET_DIR = pathlib.Path(__file__).resolve().parents[2] / "widget"
+STATIC_DIR = WIDGET_DIR / "static"
+SOCKETIO_CLIENT = WIDGET_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
+def _static_file(path: pathlib.Path):
+    async def serve(_: Request) -> HTTPResponse:
+        if not path.is_file():
+            raise NotFound("Not found")
+        return await response.file(str(path))
+
+    return serve
+
+
+class WebChatPages(InputChannel):
+    """`/chat` (the demo page) and `/widget/...` (the embeddable widget). Receives no messages."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    def url_prefix(self) -> Text:
+        return ""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        pages = Blueprint("webchat_pages", __name__)
+        pages.add_route(_static_file(STATIC_DIR / "demo.html"), "/chat", methods=["GET"], name="chat")
+        pages.add_route(_static_file(SOCKETIO_CLIENT), "/widget/vendor/socket.io.min.js", methods=["GET"],
+                        name="socketio_client")
+
+        @pages.route("/widget/<name:str>", methods=["GET"])
+        async def widget_file(_: Request, name: str) -> HTTPResponse:
+            # Only plain file names inside widget/static: no sub-paths, no "..".
+            path = STATIC_DIR / name
+            if "/" in name or name.startswith(".") or not path.is_file():
+                raise NotFound("Not found")
+            return await response.file(str(path))
+
+        return pages

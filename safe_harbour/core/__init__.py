@@ -1,0 +1,1 @@
+"""Custom dialogue components (policies), referenced by module path in config.yml."""

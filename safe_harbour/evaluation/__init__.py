@@ -1,0 +1,1 @@
+"""Measuring the model: intent accuracy and F1 on labelled messages."""

@@ -1,0 +1,48 @@
+"""Accuracy, per-topic precision/recall/F1 and macro-F1 for labelled intent predictions."""
+from collections import Counter, defaultdict
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+Pair = Tuple[str, str]  # (gold topic, predicted topic)
+
+
+def accuracy(pairs: Sequence[Pair]) -> float:
+    return sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0
+
+
+def per_topic(pairs: Sequence[Pair]) -> Dict[str, Dict[str, float]]:
+    """Precision, recall, F1 and support for every topic that occurs as gold or prediction."""
+    tp, fp, fn, support = Counter(), Counter(), Counter(), Counter()
+    for gold, predicted in pairs:
+        support[gold] += 1
+        if gold == predicted:
+            tp[gold] += 1
+        else:
+            fp[predicted] += 1
+            fn[gold] += 1
+    report = {}
+    for topic in sorted(set(support) | set(fp)):
+        precision = tp[topic] / (tp[topic] + fp[topic]) if tp[topic] + fp[topic] else 0.0
+        recall = tp[topic] / (tp[topic] + fn[topic]) if tp[topic] + fn[topic] else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        report[topic] = {"precision": precision, "recall": recall, "f1": f1, "support": support[topic]}
+    return report
+
+
+def macro_f1(pairs: Sequence[Pair]) -> float:
+    """Mean F1 over the gold topics present (predicted-only topics count as errors, not as classes)."""
+    report = per_topic(pairs)
+    gold_topics = {g for g, _ in pairs}
+    return sum(report[t]["f1"] for t in gold_topics) / len(gold_topics) if gold_topics else 0.0
+
+
+def confusions(pairs: Iterable[Pair]) -> List[Tuple[str, str, int]]:
+    """(gold, predicted, count) for every wrong pair, most frequent first."""
+    counts = Counter((g, p) for g, p in pairs if g != p)
+    return [(g, p, n) for (g, p), n in counts.most_common()]
+
+
+def grouped(items: Iterable[dict], key: str) -> Dict[str, List[dict]]:
+    groups = defaultdict(list)
+    for item in items:
+        groups[item[key]].append(item)
+    return dict(groups)

@@ -1,0 +1,52 @@
+"""Low-confidence handling that never hides a safety topic.
+
+Rasa's FallbackClassifier turns every uncertain prediction into `nlu_fallback`. Here an uncertain
+prediction becomes `out_of_scope` (whose answer says what the assistant can do and offers a person),
+except when the best guess is a safety topic: a missed crisis costs far more than a false alarm, so
+those are kept whatever their confidence. The threshold is tuned on held-out data (scripts/tune_fallback.py).
+"""
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyFirstFallback(GraphComponent, IntentClassifier):
+    """Replaces an uncertain, non-safety intent with the fallback intent."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": 0.3, "fallback_intent": "out_of_scope", "safety_intents": []}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.threshold = float(config["threshold"])
+        self.fallback_intent = config["fallback_intent"]
+        self.safety_intents = set(config["safety_intents"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyFirstFallback":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            name = intent.get(INTENT_NAME_KEY)
+            confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
+            if name and name not in self.safety_intents and confidence < self.threshold:
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
+                    add_to_output=True,
+                )
+        return messages

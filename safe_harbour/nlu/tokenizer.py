@@ -1,0 +1,35 @@
+"""A whitespace tokenizer that gives the featurizers one canonical spelling of each word."""
+import re
+from typing import Any, Dict, List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from safe_harbour.text.arabic import word_forms
+
+# "ساعدوووني", "pleeease", "helppp": a letter typed three or more times stands for one.
+_ELONGATION = re.compile(r"(\D)\1{2,}")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class BilingualTokenizer(WhitespaceTokenizer):
+    """Whitespace tokens, lower-cased, de-elongated and Arabic-normalised.
+
+    An Arabic word with an attached prefix (و ب ل ف ال ...) yields two tokens over the same span: the whole
+    word and its stem, so "وبنتي" shares features with "بنتي" while a word that merely starts with one of
+    those letters keeps its own token too. Offsets always point into the original text.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return WhitespaceTokenizer.get_default_config()
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        tokens = []
+        for token in super().tokenize(message, attribute):
+            word = _ELONGATION.sub(r"\1", token.text.lower())
+            for form in word_forms(word):
+                tokens.append(Token(form, token.start, token.end, lemma=form))
+        return tokens

@@ -1,0 +1,1 @@
+"""Language-aware text helpers shared by the NLU components, the channels and the actions."""

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Prepares a fresh machine: Python 3.10 virtual environment with the locked dependencies, the widget's npm
+# packages, and (with --browser) Debian's Chromium for the browser tests. Re-running it is cheap: each step
+# is skipped when what it installs is already there and up to date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+
+find_python310() {
+  for candidate in /root/.pyenv/versions/3.10.13/bin/python python3.10; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then
+      command -v "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+
+if [ ! -x "$VENV/bin/python" ]; then
+  PY=$(find_python310) || {
+    echo "Rasa 3.6 needs Python 3.10, and none was found (looked for /root/.pyenv/versions/3.10.13/bin/python and python3.10 on PATH)." >&2
+    echo "Install Python 3.10 (for example with pyenv) and run this again." >&2
+    exit 1
+  }
+  echo "Creating the virtual environment with $PY"
+  "$PY" -m venv "$VENV"
+fi
+
+lock_hash=$(sha256sum requirements.lock | cut -d' ' -f1)
+if [ "$(cat "$VENV/.installed-lock" 2>/dev/null)" != "$lock_hash" ]; then
+  echo "Installing the locked Python dependencies (a few minutes the first time)"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check pip==24.2
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements.lock
+  echo "$lock_hash" > "$VENV/.installed-lock"
+fi
+
+if [ -f widget/package-lock.json ]; then
+  widget_hash=$(sha256sum widget/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat widget/node_modules/.installed-lock 2>/dev/null)" != "$widget_hash" ]; then
+    echo "Installing the widget's npm packages"
+    (cd widget && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$widget_hash" > widget/node_modules/.installed-lock
+  fi
+fi
+
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's Chromium for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: set-up, validation, training, conversation tests, the dev-set
+# gate, unit and end-to-end tests, and the browser tests. Stops at the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stage() { printf '\n==> %s\n' "$*"; }
+
+stage "Set-up"
+scripts/setup.sh --browser
+. scripts/env.sh
+
+stage "Validate the training data and domain"
+rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
+
+stage "Train"
+scripts/train.sh
+
+stage "Test stories (every topic, both languages)"
+rm -rf results/stories
+# Always name the stories folder: without it `rasa test` also scans .rasa/cache and crashes.
+rasa test core --model models --stories tests/stories --out results/stories --fail-on-prediction-errors
+head -n 1 results/stories/failed_test_stories.yml | grep -q "None of the test stories failed" \
+  || { cat results/stories/failed_test_stories.yml; exit 1; }
+
+stage "Dev-set NLU report and gate"
+python -m safe_harbour.evaluation.dev_set
+
+stage "Python tests (components, actions, servers end to end)"
+python -m pytest tests/python
+
+stage "Browser tests (widget in Chromium)"
+if [ -d widget/tests ]; then
+  scripts/with_servers.sh node --test widget/tests/
+fi
