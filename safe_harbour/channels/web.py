@@ -30,7 +30,7 @@ class WebChatPages(InputChannel):
         return "webchat"
 
     def url_prefix(self) -> Text:
-        return ""
+        return "/"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         pages = Blueprint("webchat_pages", __name__)

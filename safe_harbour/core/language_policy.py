@@ -1,21 +1,15 @@
 """Keeps the `language` slot in step with the language the user writes in.
 
-A policy rather than an entity or a custom action: it runs inside the Rasa server (so answers come in the
-right language even when the action server is down), it sees the tracker (so a message with no clear signal
-keeps the current language), and its slot event is not an NLU prediction (so test stories need not annotate
-it). It never predicts an action: all its probabilities are zero, it only contributes the slot event.
+An explicit payload (`/switch_language{"language":"ar"}`) wins, then the text itself, then the widget's
+hint (`metadata.language`); a message with no clear signal keeps the current language.
 """
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import SlotSet, UserUttered
-from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from safe_harbour.core.slot_policy import SlotFillingPolicy, just_heard_user
 from safe_harbour.text.language import detect_language
 
 LANGUAGE_SLOT = "language"
@@ -32,24 +26,10 @@ def language_of(message: UserUttered) -> Optional[Text]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
 )
-class LanguagePolicy(Policy):
-    """Sets the `language` slot from each new user message; never chooses an action."""
+class LanguagePolicy(SlotFillingPolicy):
+    """Sets the `language` slot from each new user message."""
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        # The lowest priority: even on a tie it must never be the policy whose (empty) prediction wins.
-        return {"priority": 0}
-
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource
-
-    def predict_action_probabilities(
-        self, tracker: DialogueStateTracker, domain: Domain, **kwargs: Any
-    ) -> PolicyPrediction:
-        events = []
-        # Only on the first prediction after a user message, not after every bot action.
-        if tracker.latest_action_name == ACTION_LISTEN_NAME and tracker.latest_message:
-            language = language_of(tracker.latest_message)
-            if language and language != tracker.get_slot(LANGUAGE_SLOT):
-                events.append(SlotSet(LANGUAGE_SLOT, language))
-        return self._prediction(self._default_predictions(domain), events=events)
+    def slot_values(self, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+        if not just_heard_user(tracker):
+            return {}
+        return {LANGUAGE_SLOT: language_of(tracker.latest_message)}

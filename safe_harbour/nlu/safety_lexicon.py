@@ -1,0 +1,82 @@
+"""Makes sure a safety topic wins whenever its words are present, whatever the classifier guessed.
+
+The classifier reads the whole message; in a long story about evidence or removal, one line about wanting
+to die can be outvoted. Crisis services learnt that a few specific phrases are strong signals, so the
+phrases in lexicons/safety.yml override the classifier's guess (but never a safety topic of higher priority).
+"""
+import functools
+import pathlib
+import re
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from safe_harbour.text.arabic import normalize_letters
+
+LEXICON_PATH = pathlib.Path(__file__).resolve().parents[2] / "lexicons" / "safety.yml"
+
+
+# How far back (in characters) a negation still applies to the phrase after it.
+_NEGATION_REACH = 30
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    lexicon = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    lexicon["patterns"] = {topic: [re.compile(p) for p in ps] for topic, ps in lexicon["topics"].items()}
+    lexicon["negation_re"] = re.compile(lexicon["negations"])
+    return lexicon
+
+
+def rank(topic: Optional[Text]) -> int:
+    """Position in the safety priority list; any other topic ranks after every safety topic."""
+    priority = _lexicon()["priority"]
+    return priority.index(topic) if topic in priority else len(priority)
+
+
+def _occurs(pattern: re.Pattern, text: Text, negatable: bool) -> bool:
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - _NEGATION_REACH):match.start()]
+        if not (negatable and _lexicon()["negation_re"].search(before)):
+            return True
+    return False
+
+
+def safety_topic_in(text: Text) -> Optional[Text]:
+    """The highest-priority safety topic whose phrases occur in the text, if any."""
+    canonical = normalize_letters(text.lower())
+    lexicon = _lexicon()
+    found = [
+        topic for topic, patterns in lexicon["patterns"].items()
+        if any(_occurs(p, canonical, topic in lexicon["negatable"]) for p in patterns)
+    ]
+    return min(found, key=rank) if found else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class SafetyLexicon(GraphComponent, IntentClassifier):
+    """Overrides the predicted intent with a safety topic found by its phrases."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SafetyLexicon":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            topic = safety_topic_in(message.get(TEXT) or "")
+            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if topic and rank(topic) < rank(predicted):
+                message.set(INTENT, {INTENT_NAME_KEY: topic, PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+        return messages
