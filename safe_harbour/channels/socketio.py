@@ -18,6 +18,7 @@ from socketio import AsyncServer
 
 from safe_harbour.channels.incoming import prepare_message
 from safe_harbour.channels.outgoing import client_message
+from safe_harbour.handoff import relay
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,9 @@ class SafeSocketIOInput(SocketIOInput):
         return SocketIOSourcesOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # With SOCKETIO_REDIS_URL, rooms are shared across server processes through Redis (handoff/relay.py).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], **relay.server_options())
+        relay.register(sio, self.namespace, self.bot_message_evt)  # staff messages reach families through it
         socket_blueprint = SocketBlueprint(sio, self.socketio_path, "safe_socketio", __name__)
         self.sio = sio
 

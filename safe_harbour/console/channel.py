@@ -1,0 +1,328 @@
+"""The staff console, served by the Rasa server itself as one more input channel (credentials.yml):
+
+    GET  /staff/                          the console page (HTML/JS, no data in it)
+    POST /staff/api/login                 {"name", "password"} -> session cookie
+    POST /staff/api/logout
+    GET  /staff/api/me
+    GET  /staff/api/queue                 waiting cases (and one's own active ones), most urgent first
+    GET  /staff/api/cases/closed          one's own closed cases (a supervisor: everyone's)
+    GET  /staff/api/cases/<id>            triage card, and the conversation since the request for whoever has it
+    POST /staff/api/cases/<id>/claim      take the case: the bot is paused (ConversationPaused)
+    POST /staff/api/cases/<id>/messages   {"text"}: to the family's widget, as bot_uttered from "staff"
+    POST /staff/api/cases/<id>/close      {"outcome"}: hand back to the bot (ConversationResumed)
+
+Every /staff/api/ route but login refuses a request without a valid staff session (401). The session is an
+HttpOnly, SameSite=Strict cookie scoped to /staff; state-changing requests must also be JSON, which a
+cross-site form cannot send. Tracker events are appended in-process through the agent
+(`request.app.ctx.agent`), under the conversation's lock, like Rasa's own /conversations/.../tracker/events.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import pathlib
+import time
+from datetime import datetime, timezone
+from functools import wraps
+from typing import Any, Awaitable, Callable, Dict, List, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from safe_harbour.directory.render import country_name
+from safe_harbour.handoff import relay
+from safe_harbour.handoff.store import (
+    ACTIVE, CLOSED, STAFF_OUTCOMES, WAITING, can_act, can_read, get_store, iso,
+)
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = pathlib.Path(__file__).resolve().parent / "static"
+COOKIE = "sh_staff"
+MAX_STAFF_MESSAGE = 2000
+MAX_NAME, MAX_PASSWORD = 64, 256
+# Failed sign-ins allowed per name and per client address in a window, before 429.
+LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS = 5, 600
+
+_PRIVATE_CASE_FIELDS = ("sender_id", "_requested_at")
+
+
+def _error(status: int, message: Text) -> HTTPResponse:
+    return response.json({"error": message}, status=status, headers={"Cache-Control": "no-store"})
+
+
+def _json(data: Any, status: int = 200) -> HTTPResponse:
+    return response.json(data, status=status, headers={"Cache-Control": "no-store"})
+
+
+def _body(request: Request) -> Dict[str, Any]:
+    """The JSON object sent, or {} (Sanic raises on a body that is not JSON)."""
+    try:
+        body = request.json
+    except Exception:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def public_case(case: Dict[str, Any], viewer: Dict[str, str]) -> Dict[str, Any]:
+    """A case as the console API shows it: never the family's session id."""
+    out = {k: v for k, v in case.items() if k not in _PRIVATE_CASE_FIELDS}
+    out["country_name"] = country_name(case.get("country"), "en") if case.get("country") else None
+    out["can_act"] = can_act(viewer, case)
+    out["mine"] = case.get("claimed_by") == viewer["name"]
+    return out
+
+
+class _LoginThrottle:
+    """Counts recent failed sign-ins per key (name, client address); in memory, per process."""
+
+    def __init__(self) -> None:
+        self.failures: Dict[str, List[float]] = {}
+
+    def blocked(self, *keys: str) -> bool:
+        now = time.monotonic()
+        for key in keys:
+            recent = [t for t in self.failures.get(key, []) if now - t < LOGIN_WINDOW_SECONDS]
+            self.failures[key] = recent
+            if len(recent) >= LOGIN_FAILURES_ALLOWED:
+                return True
+        return False
+
+    def failed(self, *keys: str) -> None:
+        for key in keys:
+            self.failures.setdefault(key, []).append(time.monotonic())
+
+    def succeeded(self, *keys: str) -> None:
+        for key in keys:
+            self.failures.pop(key, None)
+
+
+async def append_events(agent, sender_id: Text, events: List[Event]) -> None:
+    """Appends events to a conversation's tracker in this process, under the conversation's lock."""
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.processor.get_tracker(sender_id)
+        for event in events:
+            tracker.update(event)
+        await agent.processor.save_tracker(tracker)
+
+
+async def transcript(agent, case: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The conversation since the family asked for a person: family, bot and staff messages."""
+    tracker = await agent.tracker_store.retrieve(case["sender_id"])
+    if tracker is None:
+        return []
+    since = case["_requested_at"].replace(tzinfo=timezone.utc).timestamp() - 1
+    lines = []
+    for event in tracker.events:
+        if event.timestamp < since:
+            continue
+        at = iso(_utc(event.timestamp))
+        if isinstance(event, UserUttered):
+            lines.append({"from": "family", "text": event.text or "", "at": at})
+        elif isinstance(event, BotUttered):
+            who = "staff" if (event.metadata or {}).get("from") == "staff" else "bot"
+            lines.append({"from": who, "text": event.text or "", "at": at})
+        elif isinstance(event, ConversationPaused):
+            lines.append({"from": "system", "text": "staff joined; the bot is paused", "at": at})
+        elif isinstance(event, ConversationResumed):
+            lines.append({"from": "system", "text": "handed back to the bot", "at": at})
+    return lines
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
+
+
+def _static(name: str, content_type: str):
+    async def serve(_: Request) -> HTTPResponse:
+        return await response.file(
+            str(STATIC_DIR / name), mime_type=content_type,
+            headers={
+                "Cache-Control": "no-store",
+                "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                                           "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+                                           "base-uri 'none'; form-action 'self'",
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
+
+    return serve
+
+
+class StaffConsole(InputChannel):
+    """The staff console under /staff. Receives no family messages."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "staff"
+
+    def url_prefix(self) -> Text:
+        return "/staff"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        console = Blueprint("staff_console", __name__)
+        throttle = _LoginThrottle()
+
+        def staff_only(handler):
+            @wraps(handler)
+            async def checked(request: Request, *args, **kwargs):
+                viewer = get_store().session(request.cookies.get(COOKIE))
+                if viewer is None:
+                    return _error(401, "Please sign in.")
+                if request.method == "POST" and not (request.content_type or "").startswith("application/json"):
+                    return _error(415, "Send JSON.")
+                return await handler(request, viewer, *args, **kwargs)
+
+            return checked
+
+        def agent_of(request: Request):
+            return getattr(request.app.ctx, "agent", None)
+
+        console.add_route(_static("console.html", "text/html; charset=utf-8"), "/", methods=["GET"], name="page")
+        console.add_route(_static("console.js", "text/javascript; charset=utf-8"), "/console.js", methods=["GET"],
+                          name="script")
+        console.add_route(_static("console.css", "text/css; charset=utf-8"), "/console.css", methods=["GET"],
+                          name="style")
+
+        @console.route("/api/login", methods=["POST"])
+        async def login(request: Request) -> HTTPResponse:
+            if not (request.content_type or "").startswith("application/json"):
+                return _error(415, "Send JSON.")
+            body = _body(request)
+            name, password = body.get("name"), body.get("password")
+            if not isinstance(name, str) or not isinstance(password, str) or len(name) > MAX_NAME \
+                    or len(password) > MAX_PASSWORD:
+                return _error(400, "Send a JSON object with name and password.")
+            keys = (f"name:{name.strip().lower()}", f"ip:{request.remote_addr or request.ip}")
+            if throttle.blocked(*keys):
+                return _error(429, "Too many failed sign-ins. Wait a few minutes.")
+            store = get_store()
+            account = await asyncio.get_running_loop().run_in_executor(None, store.check_login, name, password)
+            if account is None:
+                throttle.failed(*keys)
+                return _error(401, "Wrong name or password.")
+            throttle.succeeded(*keys)
+            token = store.start_session(account)
+            reply = _json({"name": account["name"], "role": account["role"]})
+            reply.cookies[COOKIE] = token
+            cookie = reply.cookies[COOKIE]
+            cookie["httponly"] = True
+            cookie["samesite"] = "Strict"
+            cookie["path"] = "/staff"
+            cookie["max-age"] = int(store.session_hours * 3600)
+            if request.scheme == "https":
+                cookie["secure"] = True
+            return reply
+
+        @console.route("/api/logout", methods=["POST"])
+        @staff_only
+        async def logout(request: Request, viewer) -> HTTPResponse:
+            get_store().end_session(request.cookies.get(COOKIE))
+            reply = _json({"signed_out": True})
+            reply.cookies[COOKIE] = ""
+            reply.cookies[COOKIE]["path"] = "/staff"
+            reply.cookies[COOKIE]["max-age"] = 0
+            return reply
+
+        @console.route("/api/me", methods=["GET"])
+        @staff_only
+        async def me(request: Request, viewer) -> HTTPResponse:
+            return _json(viewer)
+
+        @console.route("/api/queue", methods=["GET"])
+        @staff_only
+        async def queue(request: Request, viewer) -> HTTPResponse:
+            return _json({"cases": [public_case(c, viewer) for c in get_store().queue(viewer)]})
+
+        @console.route("/api/cases/closed", methods=["GET"])
+        @staff_only
+        async def closed(request: Request, viewer) -> HTTPResponse:
+            return _json({"cases": [public_case(c, viewer) for c in get_store().closed_cases(viewer)]})
+
+        @console.route("/api/cases/<case_id:str>", methods=["GET"])
+        @staff_only
+        async def case_detail(request: Request, viewer, case_id: str) -> HTTPResponse:
+            case = get_store().get_case(case_id)
+            if case is None:
+                return _error(404, "No such case.")
+            if not can_read(viewer, case):
+                return _error(403, "This case belongs to another member of staff.")
+            out = public_case(case, viewer)
+            # The conversation itself: only for whoever has the case (and supervisors), never from the queue.
+            if case["status"] != WAITING and (out["mine"] or viewer["role"] == "supervisor"):
+                agent = agent_of(request)
+                out["transcript"] = await transcript(agent, case) if agent else []
+            return _json(out)
+
+        @console.route("/api/cases/<case_id:str>/claim", methods=["POST"])
+        @staff_only
+        async def claim(request: Request, viewer, case_id: str) -> HTTPResponse:
+            agent = agent_of(request)
+            if agent is None:
+                return _error(503, "The assistant is still starting.")
+            store = get_store()
+            case = store.get_case(case_id)
+            if case is None:
+                return _error(404, "No such case.")
+            claimed = store.claim(case_id, viewer["name"])
+            if claimed is None:
+                return _error(409, "Someone else has taken this case, or it is closed.")
+            await append_events(agent, claimed["sender_id"], [ConversationPaused()])
+            await relay.send_notice(claimed["sender_id"], "joined")
+            return _json(public_case(claimed, viewer))
+
+        @console.route("/api/cases/<case_id:str>/messages", methods=["POST"])
+        @staff_only
+        async def send(request: Request, viewer, case_id: str) -> HTTPResponse:
+            agent = agent_of(request)
+            if agent is None:
+                return _error(503, "The assistant is still starting.")
+            text = _body(request).get("text")
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_STAFF_MESSAGE:
+                return _error(400, f"Send text of 1 to {MAX_STAFF_MESSAGE} characters.")
+            text = "".join(ch for ch in text.strip() if ch in "\n\t" or ch.isprintable())
+            case = get_store().get_case(case_id)
+            if case is None:
+                return _error(404, "No such case.")
+            if not can_read(viewer, case) or not can_act(viewer, case):
+                return _error(403, "This case belongs to another member of staff.")
+            if case["status"] != ACTIVE:
+                return _error(409, "Claim the case before writing to the family.")
+            await append_events(
+                agent, case["sender_id"], [BotUttered(text, metadata={"from": "staff", "staff": viewer["name"]})]
+            )
+            delivered = await relay.send_staff_message(case["sender_id"], text)
+            return _json({"sent": True, "delivered": delivered})
+
+        @console.route("/api/cases/<case_id:str>/close", methods=["POST"])
+        @staff_only
+        async def close(request: Request, viewer, case_id: str) -> HTTPResponse:
+            agent = agent_of(request)
+            if agent is None:
+                return _error(503, "The assistant is still starting.")
+            outcome = _body(request).get("outcome")
+            if outcome not in STAFF_OUTCOMES:
+                return _error(400, f"outcome must be one of: {', '.join(STAFF_OUTCOMES)}.")
+            store = get_store()
+            case = store.get_case(case_id)
+            if case is None:
+                return _error(404, "No such case.")
+            if case["status"] == CLOSED:
+                return _error(409, "This case is already closed.")
+            if not can_act(viewer, case):
+                return _error(403, "This case belongs to another member of staff.")
+            closed_case = store.close(case_id, viewer["name"], outcome)
+            if closed_case is None:
+                return _error(409, "This case is already closed.")
+            if case["status"] == ACTIVE:
+                await append_events(agent, case["sender_id"], [ConversationResumed()])
+                await relay.send_notice(case["sender_id"], "left")
+            return _json(public_case(closed_case, viewer))
+
+        return console
+
+

@@ -1,0 +1,230 @@
+/*
+ * Safe Harbour staff console. Plain JavaScript, no framework. Everything that comes from the server is
+ * put on the page with textContent (never innerHTML), so nothing a family or staff member types can run.
+ * The session is an HttpOnly cookie; the API is under /staff/api/ (see safe_harbour/console/channel.py).
+ */
+(function () {
+  'use strict';
+
+  var POLL_MS = 3000;
+  var LABELS = {
+    urgency: { emergency: 'Emergency', high: 'High', normal: 'Normal' },
+    status: { waiting: 'Waiting', active: 'With staff', closed: 'Closed' },
+    language: { en: 'English', ar: 'Arabic' },
+    category: {
+      sextortion: 'Sextortion (threats / blackmail)', grooming_concern: 'Adult contacting a child',
+      real_image_shared: 'Real image shared', ai_generated_image: 'Fake / AI-made image',
+      self_generated_image: 'Image the child took', peer_school_incident: 'Peers / school',
+      adult_victim: 'Adult in the image', child_user: 'A child writing', own_thoughts: 'Worried about own thoughts',
+      perpetrator_seeking: 'Seeking images (refused)', offer_image: 'Offered an image (refused)',
+      not_stated: 'Not stated'
+    },
+    reported: { platform: 'the platform', hotline: 'a hotline', police: 'the police' },
+    outcome: {
+      no_staff_hotline_given: 'No staff available, hotline given', advice_given: 'Advice given',
+      referred_to_hotline: 'Referred to a hotline', referred_to_police: 'Referred to the police',
+      referred_to_child_protection: 'Referred to child protection', family_left: 'Family left',
+      not_in_scope: 'Not in scope'
+    },
+    from: { family: 'Family', bot: 'Assistant', staff: 'Staff', system: '' }
+  };
+
+  var state = { me: null, selected: null, timer: null };
+
+  function $(id) { return document.getElementById(id); }
+  function label(group, value) { return (LABELS[group] && LABELS[group][value]) || value || '–'; }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+  function el(tag, cls, textValue) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (textValue !== undefined && textValue !== null) node.textContent = String(textValue);
+    return node;
+  }
+  function duration(seconds) {
+    seconds = Math.max(0, Math.round(seconds || 0));
+    if (seconds < 60) return seconds + ' s';
+    var minutes = Math.floor(seconds / 60);
+    if (minutes < 60) return minutes + ' min';
+    return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+  }
+
+  function api(method, path, body) {
+    var options = { method: method, credentials: 'same-origin', headers: { 'Accept': 'application/json' } };
+    if (method !== 'GET') {
+      options.headers['Content-Type'] = 'application/json';
+      options.body = JSON.stringify(body || {});
+    }
+    return fetch('/staff/api/' + path, options).then(function (reply) {
+      return reply.json().catch(function () { return {}; }).then(function (data) {
+        if (reply.status === 401 && path !== 'login') showLogin();
+        if (!reply.ok) {
+          var error = new Error(data.error || ('Error ' + reply.status));
+          error.status = reply.status;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  function showLogin() {
+    state.me = null;
+    clearInterval(state.timer);
+    $('console-view').hidden = true;
+    $('logout').hidden = true;
+    $('who').hidden = true;
+    $('login-view').hidden = false;
+    $('login-name').focus();
+  }
+
+  function showConsole(me) {
+    state.me = me;
+    $('login-view').hidden = true;
+    $('console-view').hidden = false;
+    $('logout').hidden = false;
+    $('who').hidden = false;
+    $('who').textContent = 'Signed in as ' + me.name + ' (' + me.role + ')';
+    refresh();
+    clearInterval(state.timer);
+    state.timer = setInterval(refresh, POLL_MS);
+  }
+
+  function refresh() {
+    api('GET', 'queue').then(renderQueue).catch(function () {});
+    api('GET', 'cases/closed').then(renderClosed).catch(function () {});
+    if (state.selected) loadCase(state.selected);
+  }
+
+  function renderQueue(data) {
+    var body = $('queue');
+    clear(body);
+    var cases = data.cases || [];
+    $('queue-empty').hidden = cases.length > 0;
+    cases.forEach(function (c) {
+      var row = el('tr');
+      row.tabIndex = 0;
+      row.setAttribute('aria-selected', String(c.id === state.selected));
+      var urgency = el('td');
+      urgency.appendChild(el('span', 'sc-urgency sc-urgency--' + c.urgency, label('urgency', c.urgency)));
+      row.appendChild(urgency);
+      row.appendChild(el('td', null, label('category', c.category)));
+      row.appendChild(el('td', null, c.country_name || 'Not known'));
+      row.appendChild(el('td', null, label('language', c.language)));
+      row.appendChild(el('td', null, duration(c.waiting_seconds)));
+      row.appendChild(el('td', null, label('status', c.status) + (c.claimed_by ? ' (' + c.claimed_by + ')' : '')));
+      var open = function () { select(c.id); };
+      row.addEventListener('click', open);
+      row.addEventListener('keydown', function (e) { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
+      body.appendChild(row);
+    });
+  }
+
+  function renderClosed(data) {
+    var list = $('closed');
+    clear(list);
+    (data.cases || []).slice(0, 20).forEach(function (c) {
+      var item = el('li');
+      var button = el('button', null, (c.closed_at || '').replace('T', ' ').replace('Z', ' UTC') + ' – ' +
+        label('category', c.category) + ' – ' + label('outcome', c.outcome));
+      button.type = 'button';
+      button.addEventListener('click', function () { select(c.id); });
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+  }
+
+  function select(id) {
+    state.selected = id;
+    $('case-error').textContent = '';
+    loadCase(id);
+  }
+
+  function loadCase(id) {
+    api('GET', 'cases/' + encodeURIComponent(id)).then(renderCase).catch(function (error) {
+      $('case-error').textContent = error.message;
+    });
+  }
+
+  function addFact(card, term, value) {
+    card.appendChild(el('dt', null, term));
+    card.appendChild(el('dd', null, value));
+  }
+
+  function renderCase(c) {
+    if (c.id !== state.selected) return;
+    $('case-empty').hidden = true;
+    $('case-body').hidden = false;
+    var card = $('card');
+    clear(card);
+    addFact(card, 'Urgency', label('urgency', c.urgency));
+    addFact(card, 'Situation', label('category', c.category));
+    addFact(card, 'Topics', (c.topics || []).join(', ') || '–');
+    addFact(card, 'Country', (c.country_name || 'Not known') + (c.country_source === 'locale' ? ' (from the browser setting)' : ''));
+    addFact(card, 'Language', label('language', c.language));
+    addFact(card, "Child's age", c.age_band || 'Not said');
+    addFact(card, 'Platforms', (c.platforms || []).join(', ') || 'None named');
+    addFact(card, 'Already reported to', (c.reported_to || []).map(function (r) { return label('reported', r); }).join(', ') || 'Not said');
+    addFact(card, 'Answers already given', (c.advice_given || []).join(', ') || '–');
+    addFact(card, c.status === 'waiting' ? 'Waiting' : 'Waited', duration(c.waiting_seconds));
+    addFact(card, 'Status', label('status', c.status) + (c.claimed_by ? ' (' + c.claimed_by + ')' : ''));
+    if (c.outcome) addFact(card, 'Outcome', label('outcome', c.outcome));
+
+    $('claim').hidden = c.status !== 'waiting';
+    var chatting = c.status === 'active' && c.can_act;
+    $('chat').hidden = !(c.transcript && (chatting || c.status === 'closed' || c.status === 'active'));
+    $('send-form').hidden = !chatting;
+    $('close-form').hidden = !chatting;
+    if (c.transcript) renderTranscript(c.transcript);
+  }
+
+  function renderTranscript(lines) {
+    var log = $('transcript');
+    var atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    clear(log);
+    lines.forEach(function (line) {
+      var item = el('div', 'sc-line sc-line--' + line.from);
+      item.setAttribute('dir', 'auto');
+      if (LABELS.from[line.from]) item.appendChild(el('span', 'sc-who-label', LABELS.from[line.from]));
+      item.appendChild(el('span', null, line.text));
+      log.appendChild(item);
+    });
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  function setup() {
+    $('login-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      $('login-error').textContent = '';
+      api('POST', 'login', { name: $('login-name').value, password: $('login-password').value })
+        .then(function (me) { $('login-password').value = ''; showConsole(me); })
+        .catch(function (error) { $('login-error').textContent = error.message; });
+    });
+    $('logout').addEventListener('click', function () {
+      api('POST', 'logout').catch(function () {}).then(showLogin);
+    });
+    $('claim').addEventListener('click', function () {
+      if (!state.selected) return;
+      api('POST', 'cases/' + encodeURIComponent(state.selected) + '/claim')
+        .then(function () { refresh(); $('send-text').focus(); })
+        .catch(function (error) { $('case-error').textContent = error.message; });
+    });
+    $('send-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var text = $('send-text').value.trim();
+      if (!text || !state.selected) return;
+      api('POST', 'cases/' + encodeURIComponent(state.selected) + '/messages', { text: text })
+        .then(function () { $('send-text').value = ''; loadCase(state.selected); })
+        .catch(function (error) { $('case-error').textContent = error.message; });
+    });
+    $('close-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (!state.selected) return;
+      api('POST', 'cases/' + encodeURIComponent(state.selected) + '/close', { outcome: $('outcome').value })
+        .then(function () { refresh(); })
+        .catch(function (error) { $('case-error').textContent = error.message; });
+    });
+    api('GET', 'me').then(showConsole).catch(showLogin);
+  }
+
+  document.addEventListener('DOMContentLoaded', setup);
+}());

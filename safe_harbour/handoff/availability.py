@@ -1,0 +1,66 @@
+"""Whether a family asking for a person can have one now: someone signed in to the staff console, and
+within the configured hours (STAFF_HOURS in STAFF_TIMEZONE). If not, the family is told so honestly and
+given their country's helpline instead (see actions/handoff.py)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from typing import Optional, Tuple
+from zoneinfo import ZoneInfo
+
+NO_STAFF_SIGNED_IN = "no_staff_signed_in"
+OUTSIDE_HOURS = "outside_hours"
+
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_hours(spec: Optional[str]) -> Optional[Tuple[time, time]]:
+    """"08:00-20:00" -> (08:00, 20:00); empty -> None (any time). "20:00-08:00" runs overnight."""
+    if not spec or not spec.strip():
+        return None
+    match = _HOURS.match(spec)
+    if not match:
+        raise ValueError(f"STAFF_HOURS must look like 08:00-20:00, not {spec!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59:
+        raise ValueError(f"STAFF_HOURS has an impossible time: {spec!r}")
+    to_time = lambda h, m: time(23, 59, 59) if h == 24 else time(h, m)  # noqa: E731
+    return to_time(h1, m1), to_time(h2, m2)
+
+
+def within_hours(now_utc: datetime, spec: Optional[str], tz: str = "UTC") -> bool:
+    hours = parse_hours(spec)
+    if hours is None:
+        return True
+    if now_utc.tzinfo is None:
+        now_utc = now_utc.replace(tzinfo=timezone.utc)
+    local = now_utc.astimezone(ZoneInfo(tz or "UTC")).time()
+    start, end = hours
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end  # overnight
+
+
+@dataclass
+class Availability:
+    available: bool
+    reason: Optional[str] = None  # NO_STAFF_SIGNED_IN or OUTSIDE_HOURS when not available
+    hours: Optional[str] = None
+    timezone: Optional[str] = None
+
+
+def check(store, now_utc: Optional[datetime] = None, hours: Optional[str] = None,
+          tz: Optional[str] = None) -> Availability:
+    """Staff availability now; hours and time zone default to the STAFF_HOURS / STAFF_TIMEZONE settings."""
+    from safe_harbour import settings
+
+    hours = settings.STAFF_HOURS if hours is None else hours
+    tz = tz or settings.STAFF_TIMEZONE
+    now_utc = now_utc or datetime.now(timezone.utc)
+    shown_hours = hours.strip() if hours and hours.strip() else None
+    if not within_hours(now_utc, hours, tz):
+        return Availability(False, OUTSIDE_HOURS, shown_hours, tz)
+    if store.staff_present(now_utc.astimezone(timezone.utc).replace(tzinfo=None)) < 1:
+        return Availability(False, NO_STAFF_SIGNED_IN, shown_hours, tz)
+    return Availability(True, None, shown_hours, tz)

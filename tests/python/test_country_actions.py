@@ -1,0 +1,136 @@
+"""The custom actions, run directly (no servers): action_show_country_services and action_handoff."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.handoff as handoff_module
+from actions.country import ActionShowCountryServices
+from actions.handoff import ActionHandoff
+from handoff_helpers import unofficial_numbers_in
+from safe_harbour import settings
+from safe_harbour.handoff.store import CLOSED, NO_STAFF_OUTCOME, WAITING, HandoffStore
+
+
+def tracker(intent, text="", slots=None, entities=None, events=None, sender="family-1"):
+    slots = {"language": "en", "country": None, "country_source": None, **(slots or {})}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    return Tracker(sender, slots, latest, events or [], False, None, {}, "action_listen")
+
+
+def run(action, tr):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tr, {}))
+    assert events == []
+    return dispatcher.messages
+
+
+def texts(messages):
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def test_known_country_gets_its_official_services_with_sources():
+    messages = run(ActionShowCountryServices(), tracker("report_hotline", slots={"country": "GB", "country_source": "stated"}))
+    assert len(messages) == 1
+    assert "United Kingdom" in messages[0]["text"] and "iwf.org.uk/report" in messages[0]["text"]
+    assert messages[0]["metadata"]["sources"] and messages[0]["metadata"]["reviewed"]
+
+
+def test_arabic_answer_uses_the_directory_arabic_fields():
+    messages = run(ActionShowCountryServices(),
+                   tracker("crisis_self_harm", slots={"language": "ar", "country": "EG", "country_source": "stated"}))
+    assert "مصر" in messages[0]["text"] and "16000" in messages[0]["text"]
+    assert "122" not in messages[0]["text"]  # Egypt's emergency number is not official in the directory
+
+
+def test_unknown_country_is_asked_after_the_plain_answer():
+    messages = run(ActionShowCountryServices(), tracker("report_hotline"))
+    assert [(m.get("response"), m.get("text")) for m in messages] == [("utter_ask_country", None)]
+
+
+def test_a_locale_guess_is_said_to_be_a_guess():
+    messages = run(ActionShowCountryServices(),
+                   tracker("report_police", slots={"country": "US", "country_source": "locale"}))
+    assert "911" in messages[0]["text"] and "language and region setting" in messages[0]["text"]
+
+
+def test_an_unknown_country_named_is_not_answered_with_the_locale_guess():
+    messages = run(ActionShowCountryServices(),
+                   tracker("inform_country", "we live in france", slots={"country": "EG", "country_source": "locale"}))
+    assert "Egypt" not in texts(messages) and "any country" in texts(messages)
+
+
+def test_amman_or_oman_is_asked_with_buttons():
+    messages = run(ActionShowCountryServices(), tracker("inform_country", "ساكنين بعمان", slots={"language": "ar"}))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == ['/inform_country{"country":"JO"}', '/inform_country{"country":"OM"}', "/inform_country"]
+
+
+@pytest.mark.parametrize("country", ["EG", "SA", "GB", "US", "JO", None])
+@pytest.mark.parametrize("intent", ["report_hotline", "report_police", "inform_country", "crisis_self_harm",
+                                    "immediate_danger"])
+def test_action_answers_quote_only_official_numbers(country, intent):
+    for language in ("en", "ar"):
+        messages = run(ActionShowCountryServices(),
+                       tracker(intent, slots={"language": language, "country": country, "country_source": "stated"}))
+        assert unofficial_numbers_in(texts(messages)) == []
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    handoff_store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
+    monkeypatch.setattr(handoff_module, "get_store", lambda: handoff_store)
+    monkeypatch.setattr(settings, "STAFF_HOURS", "")
+    return handoff_store
+
+
+def handoff_events():
+    return [{"event": "user", "text": "someone is blackmailing my son",
+             "parse_data": {"intent": {"name": "sextortion"}}},
+            {"event": "action", "name": "utter_sextortion"},
+            {"event": "user", "text": "/request_human", "parse_data": {"intent": {"name": "request_human"}}}]
+
+
+def test_no_staff_means_an_honest_answer_the_helplines_and_a_recorded_case(store):
+    tr = tracker("request_human", "/request_human", slots={"country": "EG", "country_source": "stated",
+                                                            "language": "ar"}, events=handoff_events())
+    messages = run(ActionHandoff(), tr)
+    assert "لا يوجد أحد من فريقنا متاح الآن" in messages[0]["text"]
+    assert "16000" in messages[1]["text"]  # Egypt's official child helpline
+    boss = {"name": "amal", "role": "supervisor"}
+    [case] = store.closed_cases(boss)
+    assert case["status"] == CLOSED and case["outcome"] == NO_STAFF_OUTCOME
+    assert case["urgency"] == "high" and case["category"] == "sextortion" and case["country"] == "EG"
+
+
+def test_outside_hours_says_when_the_team_is_there(store, monkeypatch):
+    monkeypatch.setattr(settings, "STAFF_HOURS", "00:00-00:01")
+    monkeypatch.setattr(settings, "STAFF_TIMEZONE", "Pacific/Kiritimati")
+    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
+    store.start_session({"name": "omar", "role": "staff"})
+    messages = run(ActionHandoff(), tracker("request_human", events=handoff_events()))
+    assert "We answer from 00:00 to 00:01 (Pacific/Kiritimati time)" in messages[0]["text"]
+    assert messages[-1].get("response") == "utter_ask_country"
+
+
+def test_with_staff_signed_in_the_family_joins_the_queue_once(store):
+    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
+    store.start_session({"name": "omar", "role": "staff"})
+    tr = tracker("request_human", events=handoff_events(), slots={"age_band": "13-15", "platforms": ["snapchat"]})
+    messages = run(ActionHandoff(), tr)
+    assert "join this chat" in messages[0]["text"]
+    [case] = store.queue({"name": "omar", "role": "staff"})
+    assert case["status"] == WAITING and case["age_band"] == "13-15" and case["platforms"] == ["snapchat"]
+    again = run(ActionHandoff(), tr)
+    assert "already waiting" in again[0]["text"]
+    assert len(store.queue({"name": "omar", "role": "staff"})) == 1
+
+
+def test_a_broken_database_still_gives_the_helplines(monkeypatch):
+    def broken():
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(handoff_module, "get_store", broken)
+    messages = run(ActionHandoff(), tracker("request_human", slots={"country": "GB", "country_source": "stated"}))
+    assert "couldn't reach our team" in messages[0]["text"] and "0800 1111" in messages[1]["text"]

@@ -1,0 +1,146 @@
+"""The case store on SQLite and PostgreSQL: accounts, sessions, presence, the queue, claiming, closing, who
+may read what, and the staff hours."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from handoff_helpers import postgres_schema
+from safe_harbour.handoff import availability
+from safe_harbour.handoff.store import (
+    ACTIVE, CLOSED, NO_STAFF_OUTCOME, WAITING, AccountError, HandoffStore, can_act, can_read,
+)
+
+FAST = 1000  # PBKDF2 iterations in tests; the real default is 600 000
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        yield HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
+    else:
+        with postgres_schema() as url:
+            handoff_store = HandoffStore(url)
+            yield handoff_store
+            handoff_store.engine.dispose()
+
+
+def summary(urgency="normal", category="ai_generated_image"):
+    return {"urgency": urgency, "category": category, "topics": [category], "country": "EG", "language": "ar"}
+
+
+def test_accounts_and_sign_in(store):
+    store.add_account("Amal", "supervisor", "correct horse battery", iterations=FAST)
+    assert store.list_accounts() == [{"name": "amal", "role": "supervisor"}]
+    assert store.check_login("amal", "correct horse battery") == {"name": "amal", "role": "supervisor"}
+    assert store.check_login("AMAL ", "correct horse battery") is not None
+    assert store.check_login("amal", "wrong password!") is None
+    assert store.check_login("nobody", "correct horse battery") is None
+    with pytest.raises(AccountError):
+        store.add_account("amal", "staff", "another password", iterations=FAST)
+    with pytest.raises(AccountError):
+        store.add_account("omar", "admin", "another password", iterations=FAST)
+    with pytest.raises(AccountError):
+        store.add_account("omar", "staff", "short", iterations=FAST)
+    with pytest.raises(AccountError):
+        store.add_account("<script>", "staff", "long enough password", iterations=FAST)
+
+
+def test_sessions_presence_and_expiry(store):
+    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    now = datetime(2030, 1, 1, 12, 0)
+    assert store.staff_present(now) == 0
+    token = store.start_session({"name": "omar", "role": "staff"}, now=now)
+    assert store.session(token, now=now) == {"name": "omar", "role": "staff"}
+    assert store.staff_present(now) == 1
+    assert store.staff_present(now + timedelta(seconds=store.presence_seconds + 1)) == 0  # console closed
+    assert store.session(token, now=now + timedelta(hours=1)) is not None  # polling marks them present again
+    assert store.staff_present(now + timedelta(hours=1)) == 1
+    assert store.session(token, now=now + timedelta(hours=store.session_hours + 1)) is None
+    assert store.session("not-a-token") is None and store.session(None) is None
+    store.end_session(token)
+    assert store.session(token, now=now) is None
+
+
+def test_removing_an_account_ends_its_sessions(store):
+    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    token = store.start_session({"name": "omar", "role": "staff"})
+    assert store.remove_account("omar")
+    assert store.session(token) is None
+
+
+def test_queue_is_sorted_by_urgency_then_waiting_time(store):
+    t0 = datetime(2030, 1, 1, 12, 0)
+    normal_old = store.create_case("s1", summary("normal"), now=t0)
+    high_new = store.create_case("s2", summary("high", "sextortion"), now=t0 + timedelta(minutes=5))
+    high_old = store.create_case("s3", summary("high", "grooming_concern"), now=t0 + timedelta(minutes=1))
+    emergency = store.create_case("s4", summary("emergency"), now=t0 + timedelta(minutes=9))
+    store.create_case("s5", summary(), status=CLOSED, outcome=NO_STAFF_OUTCOME, now=t0)
+    viewer = {"name": "omar", "role": "staff"}
+    assert [c["id"] for c in store.queue(viewer)] == [emergency["id"], high_old["id"], high_new["id"], normal_old["id"]]
+    assert store.open_case_for("s2")["id"] == high_new["id"]
+    assert store.open_case_for("s5") is None
+
+
+def test_claim_once_close_and_who_reads_what(store):
+    case = store.create_case("family-1", summary("high", "sextortion"))
+    omar, lina = {"name": "omar", "role": "staff"}, {"name": "lina", "role": "staff"}
+    boss = {"name": "amal", "role": "supervisor"}
+    assert can_read(lina, case) and can_act(lina, case)  # waiting: anyone may take it
+
+    claimed = store.claim(case["id"], "omar")
+    assert claimed["status"] == ACTIVE and claimed["claimed_by"] == "omar"
+    assert store.claim(case["id"], "lina") is None  # too late
+    assert not can_read(lina, claimed) and not can_act(lina, claimed)
+    assert can_read(boss, claimed) and can_act(boss, claimed)
+    assert [c["id"] for c in store.queue(lina)] == []
+    assert [c["id"] for c in store.queue(omar)] == [case["id"]]
+
+    closed = store.close(case["id"], "omar", "advice_given")
+    assert closed["status"] == CLOSED and closed["outcome"] == "advice_given"
+    assert store.close(case["id"], "omar", "advice_given") is None
+    assert can_read(omar, closed) and not can_read(lina, closed) and can_read(boss, closed)
+    assert not can_act(omar, closed)
+    assert [c["id"] for c in store.closed_cases(omar)] == [case["id"]]
+    assert store.closed_cases(lina) == []
+    assert [c["id"] for c in store.closed_cases(boss)] == [case["id"]]
+
+
+def test_cases_keep_no_message_text(store):
+    case = store.create_case("family-2", {**summary(), "advice_given": ["utter_remove_content"]})
+    assert set(case) >= {"id", "urgency", "category", "topics", "country", "language", "advice_given",
+                         "requested_at", "waiting_seconds"}
+    assert "text" not in case and "messages" not in case
+
+
+@pytest.mark.parametrize(
+    "hours, tz, utc_time, open_now",
+    [
+        ("", "UTC", "03:00", True),
+        ("08:00-20:00", "UTC", "07:59", False),
+        ("08:00-20:00", "UTC", "08:00", True),
+        ("08:00-20:00", "UTC", "20:00", False),
+        ("08:00-20:00", "Asia/Amman", "06:30", True),  # 09:30 in Amman (UTC+3)
+        ("08:00-20:00", "Asia/Amman", "17:30", False),  # 20:30 in Amman
+        ("20:00-08:00", "UTC", "23:00", True),  # overnight
+        ("20:00-08:00", "UTC", "12:00", False),
+    ],
+)
+def test_staff_hours(hours, tz, utc_time, open_now):
+    hour, minute = map(int, utc_time.split(":"))
+    now = datetime(2030, 6, 1, hour, minute, tzinfo=timezone.utc)
+    assert availability.within_hours(now, hours, tz) is open_now
+
+
+def test_bad_staff_hours_are_refused():
+    with pytest.raises(ValueError):
+        availability.parse_hours("8am to 8pm")
+
+
+def test_availability_needs_hours_and_someone_signed_in(store):
+    now = datetime(2030, 6, 1, 12, 0, tzinfo=timezone.utc)
+    assert availability.check(store, now, "08:00-20:00", "UTC").reason == availability.NO_STAFF_SIGNED_IN
+    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    store.start_session({"name": "omar", "role": "staff"}, now=now.replace(tzinfo=None))
+    assert availability.check(store, now, "08:00-20:00", "UTC").available
+    late = now.replace(hour=21)
+    assert availability.check(store, late, "08:00-20:00", "UTC").reason == availability.OUTSIDE_HOURS
