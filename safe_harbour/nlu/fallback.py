@@ -4,7 +4,9 @@ Rasa's FallbackClassifier turns every uncertain prediction into `nlu_fallback`. 
 prediction becomes `out_of_scope` (whose answer says what the assistant can do and offers a person),
 except when the best guess is a safety topic: a missed crisis costs far more than a false alarm, so
 those are kept whatever their confidence. The threshold is tuned on held-out data (scripts/tune_fallback.py).
+A message with no words at all (only punctuation or emoji) is `nlu_fallback`: it asks to rephrase.
 """
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -12,8 +14,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
+
+_WORD = re.compile(r"[^\W_]")  # a letter or a digit, in any script
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -44,7 +49,10 @@ class SafetyFirstFallback(GraphComponent, IntentClassifier):
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
             confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
-            if name and name not in self.safety_intents and confidence < self.threshold:
+            if not any(_WORD.search(token.text) for token in message.get(TEXT_TOKENS) or []):
+                message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            elif name and name not in self.safety_intents and confidence < self.threshold:
                 message.set(
                     INTENT, {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
                     add_to_output=True,

@@ -1,6 +1,6 @@
 """The custom NLU components, on real English, Arabic and Arabizi input."""
 import pytest
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
 
 from safe_harbour.nlu.fallback import SafetyFirstFallback
@@ -36,8 +36,10 @@ def test_arabizi_digits_are_kept(tokenizer):
     assert [t.text for t in tokens_of(tokenizer, "ana 3ayez a3mel eh")] == ["ana", "3ayez", "a3mel", "eh"]
 
 
-def classified(intent, confidence):
-    return Message(data={TEXT: "x", INTENT: {"name": intent, "confidence": confidence}})
+def classified(intent, confidence, text="some words"):
+    message = Message(data={TEXT: text, INTENT: {"name": intent, "confidence": confidence}})
+    message.set(TEXT_TOKENS, BilingualTokenizer(BilingualTokenizer.get_default_config()).tokenize(message, TEXT))
+    return message
 
 
 @pytest.fixture
@@ -57,3 +59,8 @@ def test_confident_guess_is_kept(fallback):
 
 def test_uncertain_safety_topic_is_never_hidden(fallback):
     assert fallback.process([classified("crisis_self_harm", 0.1)])[0].get(INTENT)["name"] == "crisis_self_harm"
+
+
+def test_a_message_without_words_asks_to_rephrase(fallback):
+    for text in ["???", "💔💔", "..."]:
+        assert fallback.process([classified("greet", 0.9, text)])[0].get(INTENT)["name"] == "nlu_fallback"
