@@ -6,7 +6,8 @@ this server is down). It opens a case with a triage card built from slots and re
 
 * staff signed in and within STAFF_HOURS: the case joins the staff queue and the family is told a person
   will join this chat (the console pauses the bot when a staff member claims it);
-* otherwise: the family is told honestly that no one is available (and the hours, if that is why), and is
+* otherwise (no one signed in, outside the hours, or a connection that cannot receive staff messages, i.e.
+  not the widget's socket.io): the family is told honestly that no one is available (and why), and is
   given their country's official helplines instead; the case is recorded as closed with the outcome
   "no_staff_hotline_given", so it is never left waiting silently.
 """
@@ -35,6 +36,9 @@ _TEXT = {
         "outside_hours": ("I'm sorry: no one from our team is available right now. We answer from {start} to "
                           "{end} ({tz} time). A helpline can talk to you instead."),
         "error": "I'm sorry: I couldn't reach our team just now. A helpline can talk to you instead.",
+        "no_live_channel": ("I'm sorry: live chat with our team only works in the chat window on our website, "
+                            "and this connection can't receive their messages. A helpline can talk to you "
+                            "instead."),
     },
     "ar": {
         "queued": ("طلبتُ من أحد أعضاء فريق خط المساعدة أن ينضم إلى هذه المحادثة. قد يستغرق ذلك بضع دقائق، "
@@ -45,6 +49,8 @@ _TEXT = {
         "outside_hours": ("عذرًا، لا يوجد أحد من فريقنا متاح الآن. نعمل من الساعة {start} إلى الساعة {end} "
                           "(بتوقيت {tz}). يمكن لخط مساعدة أن يتحدث معك بدلًا من ذلك."),
         "error": "عذرًا، لم أتمكن من الوصول إلى فريقنا الآن. يمكن لخط مساعدة أن يتحدث معك بدلًا من ذلك.",
+        "no_live_channel": ("عذرًا، المحادثة المباشرة مع فريقنا تعمل فقط في نافذة المحادثة على موقعنا، وهذا الاتصال "
+                            "لا يستقبل رسائلهم. يمكن لخط مساعدة أن يتحدث معك بدلًا من ذلك."),
     },
 }
 
@@ -73,7 +79,7 @@ class ActionHandoff(Action):
                 dispatcher.utter_message(text=words["already"])
                 return []
             summary = build_summary(tracker.events, tracker.slots)
-            now = availability.check(store)
+            now = availability.check(store, channel=tracker.get_latest_input_channel())
             if now.available:
                 store.create_case(tracker.sender_id, summary, status=WAITING)
                 dispatcher.utter_message(text=words["queued"])
@@ -88,6 +94,8 @@ class ActionHandoff(Action):
         if now.reason == availability.OUTSIDE_HOURS and now.hours:
             start, end = (part.strip() for part in now.hours.split("-"))
             dispatcher.utter_message(text=words["outside_hours"].format(start=start, end=end, tz=now.timezone))
+        elif now.reason == availability.NO_LIVE_CHANNEL:
+            dispatcher.utter_message(text=words["no_live_channel"])
         else:
             dispatcher.utter_message(text=words["no_staff"])
         _give_helplines(dispatcher, tracker, lang)

@@ -58,6 +58,8 @@ STAFF_TIMEZONE = _str("STAFF_TIMEZONE") or "UTC"
 # A staff sign-in lasts this many hours; staff count as present while their console polled this recently.
 STAFF_SESSION_HOURS = max(1, _int("STAFF_SESSION_HOURS", 12))
 STAFF_PRESENCE_SECONDS = max(15, _int("STAFF_PRESENCE_SECONDS", 90))
+# A family whose staff member's console has been gone this long is handed back to the assistant.
+STAFF_GONE_SECONDS = max(60, _int("STAFF_GONE_SECONDS", 300))
 # socket.io across server processes: a Redis URL (redis://127.0.0.1:6379/0) makes every process's socket.io
 # server share rooms through Redis, so a staff message sent on one process reaches a family on another.
 SOCKETIO_REDIS_URL = _str("SOCKETIO_REDIS_URL")

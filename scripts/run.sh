@@ -14,5 +14,7 @@ echo
 echo "Safe Harbour is starting. When the model has loaded, open the web chat at:"
 echo "    http://127.0.0.1:$RASA_PORT/chat"
 echo
-rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
+# The launcher adds --enable-api --auth-token when RASA_API_TOKEN is set and --cors from CORS_ORIGINS, and
+# refuses unsafe options (remote models, an API without a token, debug logging in production).
+python -m safe_harbour.privacy.launch --model models --endpoints endpoints.yml --credentials credentials.yml \
   --interface 127.0.0.1 --port "$RASA_PORT"

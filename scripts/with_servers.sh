@@ -12,10 +12,16 @@ run_dir=$(mktemp -d "$PROJECT_ROOT/var/servers.XXXXXX")
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTION_PORT/webhook"
 export TRACKER_STORE_URL="${TEST_TRACKER_STORE_URL:-sqlite:///$run_dir/tracker.db}"
 export SAFE_HARBOUR_URL="http://127.0.0.1:$RASA_PORT" SAFE_HARBOUR_LOG="$run_dir/rasa.log"
+# Every test client shares 127.0.0.1, so the per-address and per-conversation rate limits are off here
+# unless the caller sets them (tests/python/test_privacy_limits.py checks them on a server of its own).
+export RATE_LIMIT_IP_PER_MINUTE="${TEST_RATE_LIMIT_IP_PER_MINUTE:-0}"
+export RATE_LIMIT_SENDER_PER_MINUTE="${TEST_RATE_LIMIT_SENDER_PER_MINUTE:-0}"
 
 rasa run actions --actions actions --port "$ACTION_PORT" >"$run_dir/actions.log" 2>&1 &
 action_pid=$!
-rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
+# The launcher adds --enable-api --auth-token when RASA_API_TOKEN is set, --cors from CORS_ORIGINS, and
+# refuses unsafe options; it then becomes the `rasa run` process (same pid).
+python -m safe_harbour.privacy.launch --model models --endpoints endpoints.yml --credentials credentials.yml \
   --interface 127.0.0.1 --port "$RASA_PORT" >"$SAFE_HARBOUR_LOG" 2>&1 &
 rasa_pid=$!
 trap 'kill $action_pid $rasa_pid 2>/dev/null; wait $action_pid $rasa_pid 2>/dev/null || true' EXIT

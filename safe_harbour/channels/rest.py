@@ -1,5 +1,6 @@
-"""REST channel (`POST /webhooks/rest/webhook`) that validates input and keeps answers' sources."""
+"""REST channel (`POST /webhooks/rest/webhook`) that guards input, limits rates and keeps answers' sources."""
 import logging
+import traceback
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Text
 
@@ -8,10 +9,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from safe_harbour.channels.incoming import prepare_message
+from safe_harbour.channels.incoming import (
+    RATE_LIMITED_MESSAGE, prepare_message, rate_limiter, secure_channel, valid_sender,
+)
 from safe_harbour.channels.outgoing import client_message
 
 logger = logging.getLogger(__name__)
+
+_FIELDS = ("sender", "message", "metadata")
 
 
 class SourcesCollectingOutput(CollectingOutputChannel):
@@ -25,6 +30,20 @@ def _bad_request(reason: Text) -> HTTPResponse:
     return response.json({"error": reason}, status=400)
 
 
+def _too_many(wait: int) -> HTTPResponse:
+    return response.json(
+        {"error": "rate_limited", "text": RATE_LIMITED_MESSAGE, "retry_after": wait},
+        status=429, headers={"Retry-After": str(wait)},
+    )
+
+
+def log_failure(what: Text, error: BaseException) -> None:
+    """Log where handling failed (type and code frames) without the exception's message, which could
+    quote what the user typed."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    logger.error("%s could not be handled (%s).\n%s", what, type(error).__name__, frames)
+
+
 class SafeRestInput(InputChannel):
     """A REST endpoint that answers malformed requests with a plain 400, never a 500."""
 
@@ -34,6 +53,7 @@ class SafeRestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
+        secure_channel(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -41,6 +61,9 @@ class SafeRestInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            wait = rate_limiter.check_address(request.remote_addr or request.ip)
+            if wait:
+                return _too_many(wait)
             try:
                 body = request.json
             except Exception:  # Sanic raises on a body that is not JSON
@@ -48,14 +71,25 @@ class SafeRestInput(InputChannel):
             if not isinstance(body, dict):
                 return _bad_request("The request body must be a JSON object.")
             sender = body.get("sender")
-            if not isinstance(sender, str) or not sender.strip() or len(sender) > 128:
-                return _bad_request("'sender' must be a non-empty string of at most 128 characters.")
+            if not valid_sender(sender):
+                return _bad_request(
+                    "'sender' must be an opaque conversation id: 1 to 128 letters, digits, '_', '-' or ':'."
+                )
             metadata = body.get("metadata")
             if metadata is not None and not isinstance(metadata, dict):
                 return _bad_request("'metadata' must be a JSON object.")
+            wait = rate_limiter.check_sender(sender)
+            if wait:
+                return _too_many(wait)
 
-            prepared = prepare_message(body.get("message"), metadata)
+            others = {key: value for key, value in body.items() if key not in _FIELDS}
+            prepared = prepare_message(body.get("message"), metadata, others)
+            if prepared.not_text:
+                return _bad_request("'message' must be a string.")
+            if prepared.removed:
+                logger.info("Input guard changed a message: %s.", ", ".join(sorted(prepared.removed)))
             collector = SourcesCollectingOutput()
+            collector.messages.extend({"recipient_id": sender, "text": notice} for notice in prepared.notices)
             try:
                 await on_new_message(
                     UserMessage(
@@ -65,9 +99,8 @@ class SafeRestInput(InputChannel):
                 )
             except CancelledError:
                 logger.error("A REST message timed out.")
-            except Exception:
-                # Logged without the message text, which may hold personal data.
-                logger.exception("A REST message could not be handled.")
+            except Exception as error:
+                log_failure("A REST message", error)
                 return response.json({"error": "Sorry, something went wrong. Please try again."}, status=503)
             return response.json(collector.messages)
 

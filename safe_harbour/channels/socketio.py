@@ -16,8 +16,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from safe_harbour.channels.incoming import prepare_message
+from safe_harbour.channels.incoming import (
+    RATE_LIMITED_MESSAGE, prepare_message, rate_limiter, secure_channel, valid_sender,
+)
 from safe_harbour.channels.outgoing import client_message
+from safe_harbour.channels.rest import log_failure
+from safe_harbour.privacy.server import origin_allowed
 from safe_harbour.handoff import relay
 
 logger = logging.getLogger(__name__)
@@ -53,10 +57,22 @@ class SafeSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # With SOCKETIO_REDIS_URL, rooms are shared across server processes through Redis (handoff/relay.py).
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[], **relay.server_options())
+        # Browsers may connect from the server's own pages and from CORS_ORIGINS only (origin_allowed).
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=origin_allowed, **relay.server_options())
         relay.register(sio, self.namespace, self.bot_message_evt)  # staff messages reach families through it
         socket_blueprint = SocketBlueprint(sio, self.socketio_path, "safe_socketio", __name__)
+        secure_channel(socket_blueprint)
         self.sio = sio
+        addresses: Dict[Text, Text] = {}  # socket id -> client address, for the per-address rate limit
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: Text, environ: Dict, auth: Any = None) -> None:
+            request = environ.get("sanic.request")
+            addresses[sid] = (getattr(request, "remote_addr", "") or getattr(request, "ip", "")) or "unknown"
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            addresses.pop(sid, None)
 
         @socket_blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -65,7 +81,7 @@ class SafeSocketIOInput(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not isinstance(session_id, str) or not 8 <= len(session_id) <= 64:
+            if not valid_sender(session_id) or not 8 <= len(session_id) <= 64:
                 session_id = uuid.uuid4().hex
             entered = sio.enter_room(sid, session_id, namespace=self.namespace)
             if inspect.isawaitable(entered):
@@ -79,9 +95,20 @@ class SafeSocketIOInput(SocketIOInput):
             session_id = data["session_id"]
             if session_id not in sio.rooms(sid, namespace=self.namespace):
                 return  # A socket may only speak for the session it joined.
+            if rate_limiter.check_address(addresses.get(sid)) or rate_limiter.check_sender(session_id):
+                await sio.emit(self.bot_message_evt, {"text": RATE_LIMITED_MESSAGE}, room=sid,
+                               namespace=self.namespace)
+                return
             metadata = data.get(self.metadata_key)
-            prepared = prepare_message(data.get("message"), metadata if isinstance(metadata, dict) else None)
+            others = {k: v for k, v in data.items() if k not in ("message", "session_id", self.metadata_key)}
+            prepared = prepare_message(data.get("message"), metadata, others)
+            if prepared.not_text:
+                return  # nothing to read
+            if prepared.removed:
+                logger.info("Input guard changed a message: %s.", ", ".join(sorted(prepared.removed)))
             output = SocketIOSourcesOutput(sio, self.bot_message_evt)
+            for notice in prepared.notices:
+                await output.send_text_message(session_id, notice)
             try:
                 await on_new_message(
                     UserMessage(
@@ -89,8 +116,8 @@ class SafeSocketIOInput(SocketIOInput):
                         metadata=prepared.metadata,
                     )
                 )
-            except Exception:
-                logger.exception("A socket.io message could not be handled.")
+            except Exception as error:
+                log_failure("A socket.io message", error)
                 await sio.emit(
                     self.bot_message_evt,
                     {"text": "Sorry, something went wrong. Please try again."},

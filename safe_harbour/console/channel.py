@@ -11,6 +11,10 @@
     POST /staff/api/cases/<id>/messages   {"text"}: to the family's widget, as bot_uttered from "staff"
     POST /staff/api/cases/<id>/close      {"outcome"}: hand back to the bot (ConversationResumed)
 
+A family whose staff member's console has been gone for STAFF_GONE_SECONDS (browser closed, connection lost)
+is handed back to the assistant automatically (outcome "staff_disconnected"), so no one is left talking to a
+paused bot. The same loop deletes closed cases older than RETENTION_DAYS.
+
 Every /staff/api/ route but login refuses a request without a valid staff session (401). The session is an
 HttpOnly, SameSite=Strict cookie scoped to /staff; state-changing requests must also be JSON, which a
 cross-site form cannot send. Tracker events are appended in-process through the agent
@@ -24,7 +28,7 @@ import pathlib
 import time
 from datetime import datetime, timezone
 from functools import wraps
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event, UserUttered
@@ -32,10 +36,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from safe_harbour import settings
 from safe_harbour.directory.render import country_name
 from safe_harbour.handoff import relay
 from safe_harbour.handoff.store import (
-    ACTIVE, CLOSED, STAFF_OUTCOMES, WAITING, can_act, can_read, get_store, iso,
+    ACTIVE, CLOSED, STAFF_GONE_OUTCOME, STAFF_OUTCOMES, WAITING, can_act, can_read, get_store, iso,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,6 +49,8 @@ STATIC_DIR = pathlib.Path(__file__).resolve().parent / "static"
 COOKIE = "sh_staff"
 MAX_STAFF_MESSAGE = 2000
 MAX_NAME, MAX_PASSWORD = 64, 256
+# How often each server process looks for families whose staff member's console has gone.
+SWEEP_SECONDS = 30
 # Failed sign-ins allowed per name and per client address in a window, before 429.
 LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS = 5, 600
 
@@ -109,6 +116,24 @@ async def append_events(agent, sender_id: Text, events: List[Event]) -> None:
         await agent.processor.save_tracker(tracker)
 
 
+async def hand_back(agent, case: Dict[str, Any]) -> None:
+    """The assistant answers the family again, and their widget says the staff member has left."""
+    await append_events(agent, case["sender_id"], [ConversationResumed()])
+    await relay.send_notice(case["sender_id"], "left")
+
+
+async def sweep_abandoned(agent, store, gone_seconds: int, now: Optional[datetime] = None) -> int:
+    """Hands back to the assistant every family whose staff member's console has been gone for
+    ``gone_seconds``, closing the case as "staff_disconnected". Safe to run in several processes at once:
+    only the process whose update closes the case hands it back."""
+    handed_back = 0
+    for case in store.abandoned_cases(gone_seconds, now):
+        if store.close(case["id"], "system", STAFF_GONE_OUTCOME, now):
+            await hand_back(agent, case)
+            handed_back += 1
+    return handed_back
+
+
 async def transcript(agent, case: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The conversation since the family asked for a person: family, bot and staff messages."""
     tracker = await agent.tracker_store.retrieve(case["sender_id"])
@@ -143,7 +168,7 @@ def _static(name: str, content_type: str):
             headers={
                 "Cache-Control": "no-store",
                 "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                                           "img-src 'self'; connect-src 'self'; frame-ancestors 'none'; "
+                                           "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
                                            "base-uri 'none'; form-action 'self'",
                 "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "no-referrer",
@@ -319,9 +344,24 @@ class StaffConsole(InputChannel):
             if closed_case is None:
                 return _error(409, "This case is already closed.")
             if case["status"] == ACTIVE:
-                await append_events(agent, case["sender_id"], [ConversationResumed()])
-                await relay.send_notice(case["sender_id"], "left")
+                await hand_back(agent, case)
             return _json(public_case(closed_case, viewer))
+
+        @console.listener("after_server_start")
+        async def start_sweeping(app, _loop) -> None:
+            async def sweep_forever() -> None:
+                while True:
+                    await asyncio.sleep(SWEEP_SECONDS)
+                    agent = getattr(app.ctx, "agent", None)
+                    if agent is None:
+                        continue
+                    try:
+                        await sweep_abandoned(agent, get_store(), settings.STAFF_GONE_SECONDS)
+                        get_store().purge_closed(settings.RETENTION_DAYS)
+                    except Exception:
+                        logger.exception("Could not hand back families whose staff member has gone.")
+
+            app.add_task(sweep_forever())
 
         return console
 

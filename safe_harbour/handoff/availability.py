@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 
 NO_STAFF_SIGNED_IN = "no_staff_signed_in"
 OUTSIDE_HOURS = "outside_hours"
+# Live chat needs a channel that can push staff messages to the family: the widget's socket.io connection.
+# A family on the REST channel (the widget's fallback, or another client) cannot receive them.
+NO_LIVE_CHANNEL = "no_live_channel"
+LIVE_CHANNELS = ("socketio",)
 
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -51,8 +55,9 @@ class Availability:
 
 
 def check(store, now_utc: Optional[datetime] = None, hours: Optional[str] = None,
-          tz: Optional[str] = None) -> Availability:
-    """Staff availability now; hours and time zone default to the STAFF_HOURS / STAFF_TIMEZONE settings."""
+          tz: Optional[str] = None, channel: Optional[str] = None) -> Availability:
+    """Staff availability now; hours and time zone default to the STAFF_HOURS / STAFF_TIMEZONE settings.
+    With ``channel`` (the family's input channel), a channel that cannot carry live chat counts too."""
     from safe_harbour import settings
 
     hours = settings.STAFF_HOURS if hours is None else hours
@@ -63,4 +68,6 @@ def check(store, now_utc: Optional[datetime] = None, hours: Optional[str] = None
         return Availability(False, OUTSIDE_HOURS, shown_hours, tz)
     if store.staff_present(now_utc.astimezone(timezone.utc).replace(tzinfo=None)) < 1:
         return Availability(False, NO_STAFF_SIGNED_IN, shown_hours, tz)
+    if channel is not None and channel not in LIVE_CHANNELS:
+        return Availability(False, NO_LIVE_CHANNEL, shown_hours, tz)
     return Availability(True, None, shown_hours, tz)

@@ -29,9 +29,13 @@ from safe_harbour.handoff.triage import URGENCY_RANK
 ROLES = ("staff", "supervisor")
 WAITING, ACTIVE, CLOSED = "waiting", "active", "closed"
 NO_STAFF_OUTCOME = "no_staff_hotline_given"
-# Outcomes staff choose when they close a case (the first is the system's own, for no-staff cases).
+# The staff member's console has been gone too long: the family is handed back to the assistant.
+STAFF_GONE_OUTCOME = "staff_disconnected"
+SYSTEM_OUTCOMES = (NO_STAFF_OUTCOME, STAFF_GONE_OUTCOME)
+# Outcomes: the system's own first, then those staff choose when they close a case.
 OUTCOMES = (
     NO_STAFF_OUTCOME,
+    STAFF_GONE_OUTCOME,
     "advice_given",
     "referred_to_hotline",
     "referred_to_police",
@@ -39,7 +43,7 @@ OUTCOMES = (
     "family_left",
     "not_in_scope",
 )
-STAFF_OUTCOMES = OUTCOMES[1:]
+STAFF_OUTCOMES = tuple(o for o in OUTCOMES if o not in SYSTEM_OUTCOMES)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 
 metadata = sa.MetaData()
@@ -288,6 +292,29 @@ class HandoffStore:
                 .values(status=CLOSED, closed_by=staff_name, closed_at=now, outcome=outcome)
             ).rowcount
         return self.get_case(case_id) if done else None
+
+    def purge_closed(self, older_than_days: int, now: Optional[datetime] = None) -> int:
+        """Deletes closed cases older than the retention period (RETENTION_DAYS, like the conversations)."""
+        cutoff = (now or utcnow()) - timedelta(days=older_than_days)
+        with self.engine.begin() as conn:
+            return conn.execute(cases.delete().where(cases.c.status == CLOSED, cases.c.closed_at < cutoff)).rowcount
+
+    def abandoned_cases(self, gone_seconds: int, now: Optional[datetime] = None) -> List[Dict[str, Any]]:
+        """Active cases whose staff member has had no console open for ``gone_seconds`` (closed the browser,
+        lost the connection): their family would otherwise wait on a paused bot for ever."""
+        now = now or utcnow()
+        present = sa.select(staff_sessions.c.name).where(
+            staff_sessions.c.last_seen >= now - timedelta(seconds=gone_seconds), staff_sessions.c.expires_at > now
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(cases).where(
+                    cases.c.status == ACTIVE,
+                    cases.c.claimed_at < now - timedelta(seconds=gone_seconds),
+                    cases.c.claimed_by.not_in(present),
+                )
+            ).all()
+        return [self._case(r) for r in rows]
 
     @staticmethod
     def _case(row) -> Dict[str, Any]:

@@ -129,7 +129,7 @@ PLATFORMS: Dict[str, Dict[str, List[str]]] = {
 }
 _AR = "\u0621-\u064A"
 # Arabic letters that may be glued in front of a platform name: و ف ب ل ك ع + the article ("عالسناب", "بالواتس").
-_AR_GLUE = rf"(?:[وفبلكع]{{0,2}}(?:ال|لل)?)"
+_AR_GLUE = r"(?:[وفبلكع]{0,2}(?:ال|لل)?)"
 
 
 def _platform_patterns():

@@ -80,6 +80,9 @@ def start_servers(tmp_dir: pathlib.Path, with_actions: bool = True, env_override
         "DATABASE_URL": f"sqlite:///{tmp_dir / 'cases.db'}",
         "STAFF_HOURS": "",
         "SOCKETIO_REDIS_URL": "",
+        # All test clients share 127.0.0.1: rate limits off (test_privacy_limits.py starts a limited server).
+        "RATE_LIMIT_IP_PER_MINUTE": "0",
+        "RATE_LIMIT_SENDER_PER_MINUTE": "0",
         "RASA_API_TOKEN": API_TOKEN,
         **(env_overrides or {}),
     }

@@ -85,11 +85,12 @@ def store(tmp_path, monkeypatch):
     return handoff_store
 
 
-def handoff_events():
-    return [{"event": "user", "text": "someone is blackmailing my son",
+def handoff_events(channel="socketio"):
+    return [{"event": "user", "text": "someone is blackmailing my son", "input_channel": channel,
              "parse_data": {"intent": {"name": "sextortion"}}},
             {"event": "action", "name": "utter_sextortion"},
-            {"event": "user", "text": "/request_human", "parse_data": {"intent": {"name": "request_human"}}}]
+            {"event": "user", "text": "/request_human", "input_channel": channel,
+             "parse_data": {"intent": {"name": "request_human"}}}]
 
 
 def test_no_staff_means_an_honest_answer_the_helplines_and_a_recorded_case(store):
@@ -134,3 +135,13 @@ def test_a_broken_database_still_gives_the_helplines(monkeypatch):
     monkeypatch.setattr(handoff_module, "get_store", broken)
     messages = run(ActionHandoff(), tracker("request_human", slots={"country": "GB", "country_source": "stated"}))
     assert "couldn't reach our team" in messages[0]["text"] and "0800 1111" in messages[1]["text"]
+
+
+def test_a_connection_that_cannot_receive_staff_messages_gets_the_helplines(store):
+    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
+    store.start_session({"name": "omar", "role": "staff"})
+    messages = run(ActionHandoff(), tracker("request_human", events=handoff_events(channel="rest"),
+                                            slots={"country": "JO", "country_source": "stated"}))
+    assert "only works in the chat window" in messages[0]["text"] and "110" in messages[1]["text"]
+    assert store.queue({"name": "omar", "role": "staff"}) == []
+    assert store.closed_cases({"name": "amal", "role": "supervisor"})[0]["outcome"] == NO_STAFF_OUTCOME

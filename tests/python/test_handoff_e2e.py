@@ -82,7 +82,7 @@ class Family:
             self.confirmed.set()
 
     async def connect(self) -> None:
-        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["websocket"])
+        await self.sio.connect(self.url, socketio_path="/socket.io", transports=["polling"])  # engineio 4.15 websocket client needs aiohttp>=3.10
         await self.sio.emit("session_request", {"session_id": self.session_id})
         await asyncio.wait_for(self.confirmed.wait(), 20)
 
@@ -110,8 +110,9 @@ def texts(received) -> str:
     return "\n".join(data.get("text", "") for kind, data in received if kind == "bot_uttered")
 
 
-async def in_thread(function, *args):
-    return await asyncio.to_thread(function, *args)
+async def in_thread(function, *args, **kwargs):
+    """Runs a blocking call (requests) without stopping the socket.io client's event loop."""
+    return await asyncio.to_thread(function, *args, **kwargs)
 
 
 def our_case(staff: Staff, started: str, **expected) -> dict:
@@ -291,5 +292,14 @@ def postgres_servers(tmp_path_factory):
 
 
 def test_arabic_handoff_round_trip_on_postgresql(postgres_servers):
+    import sqlalchemy as sa
+
     assert postgres_servers.database_url.startswith("postgresql://")
     arabic_handoff_round_trip(postgres_servers.url, postgres_servers.database_url)
+    engine = sa.create_engine(postgres_servers.database_url, future=True)
+    try:
+        with engine.connect() as conn:  # the conversation itself went to PostgreSQL too (Rasa's `events` table)
+            assert conn.execute(sa.text("SELECT count(*) FROM events")).scalar_one() > 0
+            assert conn.execute(sa.text("SELECT count(*) FROM handoff_cases")).scalar_one() == 1
+    finally:
+        engine.dispose()

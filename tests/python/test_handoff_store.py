@@ -7,7 +7,7 @@ import pytest
 from handoff_helpers import postgres_schema
 from safe_harbour.handoff import availability
 from safe_harbour.handoff.store import (
-    ACTIVE, CLOSED, NO_STAFF_OUTCOME, WAITING, AccountError, HandoffStore, can_act, can_read,
+    ACTIVE, CLOSED, NO_STAFF_OUTCOME, AccountError, HandoffStore, can_act, can_read,
 )
 
 FAST = 1000  # PBKDF2 iterations in tests; the real default is 600 000
@@ -144,3 +144,29 @@ def test_availability_needs_hours_and_someone_signed_in(store):
     assert availability.check(store, now, "08:00-20:00", "UTC").available
     late = now.replace(hour=21)
     assert availability.check(store, late, "08:00-20:00", "UTC").reason == availability.OUTSIDE_HOURS
+
+
+def test_cases_whose_staff_member_has_gone_are_found(store):
+    t0 = datetime(2030, 1, 1, 12, 0)
+    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    store.add_account("lina", "staff", "correct horse battery", iterations=FAST)
+    store.start_session({"name": "omar", "role": "staff"}, now=t0)
+    store.start_session({"name": "lina", "role": "staff"}, now=t0)
+    omar_case = store.create_case("f1", summary(), now=t0)
+    lina_case = store.create_case("f2", summary(), now=t0)
+    store.claim(omar_case["id"], "omar", now=t0)
+    store.claim(lina_case["id"], "lina", now=t0)
+    later = t0 + timedelta(minutes=10)
+    store.session(store.start_session({"name": "lina", "role": "staff"}, now=later), now=later)  # lina is still here
+    assert [c["id"] for c in store.abandoned_cases(300, now=later)] == [omar_case["id"]]
+    assert store.abandoned_cases(300, now=t0 + timedelta(seconds=30)) == []  # too early to tell
+
+
+def test_closed_cases_are_deleted_after_the_retention_period(store):
+    t0 = datetime(2030, 1, 1, 12, 0)
+    old = store.create_case("f1", summary(), status=CLOSED, outcome=NO_STAFF_OUTCOME, now=t0)
+    waiting = store.create_case("f2", summary(), now=t0)
+    recent = store.create_case("f3", summary(), status=CLOSED, outcome=NO_STAFF_OUTCOME, now=t0 + timedelta(days=29))
+    assert store.purge_closed(30, now=t0 + timedelta(days=31)) == 1
+    assert store.get_case(old["id"]) is None
+    assert store.get_case(waiting["id"]) and store.get_case(recent["id"])

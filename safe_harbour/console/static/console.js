@@ -21,7 +21,8 @@
     },
     reported: { platform: 'the platform', hotline: 'a hotline', police: 'the police' },
     outcome: {
-      no_staff_hotline_given: 'No staff available, hotline given', advice_given: 'Advice given',
+      no_staff_hotline_given: 'No staff available, hotline given', staff_disconnected: 'Staff console gone, handed back',
+      advice_given: 'Advice given',
       referred_to_hotline: 'Referred to a hotline', referred_to_police: 'Referred to the police',
       referred_to_child_protection: 'Referred to child protection', family_left: 'Family left',
       not_in_scope: 'Not in scope'
@@ -39,6 +40,11 @@
     if (cls) node.className = cls;
     if (textValue !== undefined && textValue !== null) node.textContent = String(textValue);
     return node;
+  }
+  // "utter_report_hotline" -> "report hotline"; the country services action -> "country services".
+  function answerName(action) {
+    if (action === 'action_show_country_services') return 'country services';
+    return String(action).replace(/^utter_/, '').replace(/_/g, ' ');
   }
   function duration(seconds) {
     seconds = Math.max(0, Math.round(seconds || 0));
@@ -164,7 +170,7 @@
     addFact(card, "Child's age", c.age_band || 'Not said');
     addFact(card, 'Platforms', (c.platforms || []).join(', ') || 'None named');
     addFact(card, 'Already reported to', (c.reported_to || []).map(function (r) { return label('reported', r); }).join(', ') || 'Not said');
-    addFact(card, 'Answers already given', (c.advice_given || []).join(', ') || '–');
+    addFact(card, 'Answers already given', (c.advice_given || []).map(answerName).join(', ') || '–');
     addFact(card, c.status === 'waiting' ? 'Waiting' : 'Waited', duration(c.waiting_seconds));
     addFact(card, 'Status', label('status', c.status) + (c.claimed_by ? ' (' + c.claimed_by + ')' : ''));
     if (c.outcome) addFact(card, 'Outcome', label('outcome', c.outcome));

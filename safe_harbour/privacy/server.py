@@ -1,0 +1,192 @@
+"""HTTP hardening of the Rasa server, installed by the project's channels (`secure_channel`).
+
+Rasa builds the Sanic app and then asks each channel for its blueprint; a channel cannot reach Rasa's own
+routes through its blueprint (in Sanic 21.12, blueprint middleware applies to the blueprint's routes only).
+So each channel blueprint registers a `before_server_start` listener, which receives the app and adds an
+app-wide request middleware (`api_guard`) and limits. Checked in tests/python/test_privacy_server.py.
+
+- Rasa's HTTP API (the routes Rasa registers on the app itself, except "/") needs `?token=` equal to
+  RASA_API_TOKEN (or to `--auth-token`); with no token configured the API is refused even if `--enable-api`
+  was given. Compared in constant time.
+- `PUT /model` may only load a model file under the project's `models/` folder (no `model_server`, no
+  `remote_storage`); `DELETE /model` is refused (the server would stop answering families).
+- Request bodies are limited to MAX_REQUEST_BYTES.
+- A `rasa run` that loads these channels refuses to start with `--remote-storage`, a `--model` outside
+  `models/`, `--enable-api` without a token, `--cors '*'`, or debug logging in production.
+
+Sanic answers errors without stack traces when not in debug mode, which Rasa never switches on.
+"""
+import hmac
+import logging
+import pathlib
+import sys
+from typing import Any, List, Optional, Text
+
+from sanic import response
+
+from safe_harbour import settings
+from safe_harbour.privacy import logs
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = (settings.PROJECT_ROOT / "models").resolve()
+# Paths of the project's channels and pages (families and staff); everything else registered on the app
+# itself is Rasa's HTTP API.
+PUBLIC_PREFIXES = ("/webhooks/", "/socket.io", "/chat", "/widget/", "/staff")
+
+
+class UnsafeLaunch(SystemExit):
+    """Raised (as a SystemExit, code 2) when the server is started with unsafe options."""
+
+    def __init__(self, reason: Text):
+        sys.stderr.write(f"Safe Harbour refuses to start: {reason}\n")
+        sys.stderr.flush()
+        super().__init__(2)
+        self.reason = reason
+
+
+def option_values(argv: List[Text], *names: Text) -> List[Text]:
+    """Values of a command-line option given as `--name value`, `--name=value` (several allowed)."""
+    values = []
+    for i, arg in enumerate(argv):
+        for name in names:
+            if arg == name and i + 1 < len(argv):
+                values.append(argv[i + 1])
+            elif arg.startswith(name + "=") and name.startswith("--"):
+                values.append(arg.split("=", 1)[1])
+    return values
+
+
+def _cors_values(argv: List[Text]) -> List[Text]:
+    values = []
+    for i, arg in enumerate(argv):
+        if arg == "--cors":
+            for value in argv[i + 1:]:
+                if value.startswith("-"):
+                    break
+                values.append(value)
+        elif arg.startswith("--cors="):
+            values.append(arg.split("=", 1)[1])
+    return values
+
+
+def inside_models(path: Text, cwd: Optional[pathlib.Path] = None) -> bool:
+    """True for the project's models folder itself or a path inside it."""
+    resolved = ((cwd or pathlib.Path.cwd()) / path).resolve()
+    return resolved == MODELS_DIR or MODELS_DIR in resolved.parents
+
+
+def launch_problems(argv: List[Text], cwd: Optional[pathlib.Path] = None) -> List[Text]:
+    """What is unsafe in a `rasa run` command line (empty: nothing)."""
+    problems = []
+    if option_values(argv, "--remote-storage") or any(a.startswith("--remote-storage") for a in argv):
+        problems.append("models are loaded only from the local models/ folder, never --remote-storage.")
+    models = option_values(argv, "--model", "-m") or ["models"]
+    if not all(inside_models(m, cwd) for m in models):
+        problems.append(f"--model must be the models/ folder or a file in it ({MODELS_DIR}).")
+    tokens = option_values(argv, "--auth-token", "-t")
+    if "--enable-api" in argv and not (tokens or option_values(argv, "--jwt-secret")):
+        problems.append("--enable-api needs a token: set RASA_API_TOKEN in .env (the start scripts pass it).")
+    if tokens and settings.RASA_API_TOKEN and tokens[-1] != settings.RASA_API_TOKEN:
+        problems.append("--auth-token differs from RASA_API_TOKEN in .env.")
+    if any(value.strip() == "*" for value in _cors_values(argv)):
+        problems.append("--cors '*' lets any web site use the server: list the origins in CORS_ORIGINS.")
+    return problems
+
+
+def is_rasa_server(argv: Optional[List[Text]] = None) -> bool:
+    argv = sys.argv if argv is None else argv
+    return len(argv) > 1 and argv[1] == "run" and "rasa" in pathlib.Path(argv[0]).as_posix()
+
+
+def check_launch(argv: Optional[List[Text]] = None) -> None:
+    """Stop a `rasa run` with unsafe options or debug logging in production (no-op outside `rasa run`)."""
+    argv = list(sys.argv if argv is None else argv)
+    if not is_rasa_server(argv):
+        return
+    logs.refuse_debug(argv)
+    problems = launch_problems(argv)
+    if problems:
+        raise UnsafeLaunch(" ".join(problems))
+
+
+def api_token() -> Optional[Text]:
+    """The token the HTTP API requires: RASA_API_TOKEN, else the `--auth-token` Rasa was started with."""
+    if settings.RASA_API_TOKEN:
+        return settings.RASA_API_TOKEN
+    tokens = option_values(list(sys.argv), "--auth-token", "-t")
+    return tokens[-1] if tokens else None
+
+
+def _refuse(status: int, message: Text) -> Any:
+    return response.json({"error": message}, status=status)
+
+
+def _model_request_allowed(body: Any) -> bool:
+    if not isinstance(body, dict) or set(body) != {"model_file"} or not isinstance(body["model_file"], str):
+        return False
+    path = body["model_file"]
+    if not inside_models(path):
+        return False
+    resolved = (pathlib.Path.cwd() / path).resolve()
+    return resolved == MODELS_DIR or (resolved.is_file() and resolved.name.endswith(".tar.gz"))
+
+
+def is_rasa_api_route(request: Any) -> bool:
+    """True for Rasa's own HTTP API routes (registered on the app, not by a channel blueprint), except "/".
+
+    Sanic names app routes "<app>.<handler>" and blueprint routes "<app>.<blueprint>.<handler>"."""
+    name = getattr(request, "name", None) or ""
+    return request.path != "/" and name.count(".") == 1 and not request.path.startswith(PUBLIC_PREFIXES)
+
+
+async def api_guard(request: Any) -> Any:
+    """App-wide request middleware: the HTTP API only with the token; models only from models/."""
+    path = request.path
+    if not is_rasa_api_route(request):
+        return None
+    if request.app.config.get("USE_JWT"):
+        pass  # Rasa checks the JWT itself; the model rules below still apply
+    else:
+        token = api_token()
+        if not token:
+            return _refuse(403, "The HTTP API is switched off on this server.")
+        provided = request.args.get("token") or ""
+        if not hmac.compare_digest(provided.encode("utf-8", "replace"), token.encode("utf-8")):
+            return _refuse(401, "Not authorised.")
+    if path.rstrip("/") == "/model":
+        if request.method == "DELETE":
+            return _refuse(403, "The model cannot be unloaded through the API.")
+        if request.method == "PUT":
+            try:
+                body = request.json
+            except Exception:
+                return _refuse(400, "The request body must be a JSON object.")
+            if not _model_request_allowed(body):
+                return _refuse(403, "Only a model file in the server's models/ folder can be loaded.")
+    return None
+
+
+async def _on_server_start(app: Any, _: Any = None) -> None:
+    logs.install()
+    app.config.REQUEST_MAX_SIZE = settings.MAX_REQUEST_BYTES
+    if api_guard not in app.request_middleware:
+        app.register_middleware(api_guard, "request")
+
+
+def secure_channel(blueprint: Any) -> None:
+    """Called by each channel's `blueprint()`: launch checks, log guard, and the server-start listener."""
+    check_launch()
+    if is_rasa_server():
+        logs.install()
+    blueprint.listener(_on_server_start, "before_server_start")
+
+
+def origin_allowed(origin: Optional[Text], environ: Optional[dict] = None) -> bool:
+    """socket.io origin check: no Origin header (not a browser), the server's own host, or CORS_ORIGINS."""
+    if not origin:
+        return True
+    if origin in settings.CORS_ORIGINS:
+        return True
+    host = (environ or {}).get("HTTP_HOST", "")
+    return bool(host) and origin.split("://", 1)[-1].rstrip("/") == host
