@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. The rest are their parts.
-.PHONY: run test setup train validate stories dev-set pytest tune-fallback lock
+.PHONY: run test setup train validate stories dev-set pytest tune-fallback bench lock
 
 run:            ## set up, train if needed, start the assistant with the web chat page
 	scripts/run.sh
@@ -24,6 +24,9 @@ pytest: setup
 
 tune-fallback: setup  ## measure the fallback threshold on held-out training data
 	. scripts/env.sh && python scripts/tune_fallback.py
+
+bench: train    ## this project against Rasa's default pipeline: bench/results.md (see bench/README.md)
+	. scripts/env.sh && python bench/run.py
 
 lock:           ## re-pin every Python dependency from requirements.in
 	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze > requirements.lock

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Usage: scripts/with_servers.sh COMMAND [ARGS...]
-# Starts the action server and the Rasa server on free loopback ports with a fresh SQLite tracker store,
-# waits until both answer, runs COMMAND with SAFE_HARBOUR_URL set, then stops both servers.
+# Starts the action server and the Rasa server on free loopback ports with a fresh SQLite tracker store and
+# a fresh cases database (staff accounts, handoff cases), waits until both answer, runs COMMAND with
+# SAFE_HARBOUR_URL and DATABASE_URL set (so a test can add a staff account to the servers' database with
+# `python -m safe_harbour.console.accounts`), then stops both servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -11,6 +13,7 @@ RASA_PORT=$(free_port); ACTION_PORT=$(free_port)
 run_dir=$(mktemp -d "$PROJECT_ROOT/var/servers.XXXXXX")
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTION_PORT/webhook"
 export TRACKER_STORE_URL="${TEST_TRACKER_STORE_URL:-sqlite:///$run_dir/tracker.db}"
+export DATABASE_URL="${TEST_DATABASE_URL:-sqlite:///$run_dir/cases.db}"
 export SAFE_HARBOUR_URL="http://127.0.0.1:$RASA_PORT" SAFE_HARBOUR_LOG="$run_dir/rasa.log"
 # Every test client shares 127.0.0.1, so the per-address and per-conversation rate limits are off here
 # unless the caller sets them (tests/python/test_privacy_limits.py checks them on a server of its own).

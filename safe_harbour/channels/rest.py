@@ -1,4 +1,5 @@
 """REST channel (`POST /webhooks/rest/webhook`) that guards input, limits rates and keeps answers' sources."""
+import json
 import logging
 import traceback
 from asyncio import CancelledError
@@ -65,8 +66,10 @@ class SafeRestInput(InputChannel):
             if wait:
                 return _too_many(wait)
             try:
-                body = request.json
-            except Exception:  # Sanic raises on a body that is not JSON
+                # The standard parser, not Sanic's ujson: ujson 5.x accepts some invalid UTF-8 and hands back
+                # a broken string that fails later (SystemError, a 500). json.loads refuses it (a 400).
+                body = json.loads(request.body)
+            except Exception:  # not JSON, invalid UTF-8, too deep (RecursionError)
                 return _bad_request("The request body must be a JSON object.")
             if not isinstance(body, dict):
                 return _bad_request("The request body must be a JSON object.")

@@ -21,7 +21,6 @@ Nothing here logs or stores anything; the module has no Rasa imports, so it is c
 import functools
 import json
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Set, Text, Tuple
@@ -169,7 +168,7 @@ def _is_blob(run: Text) -> bool:
     has_digit = any(c.isdigit() for c in run)
     has_upper = any(c.isupper() for c in run)
     has_lower = any(c.islower() for c in run)
-    if len(run) >= 40 and (has_digit or "+" in run or "/" in run or (has_upper and has_lower)):
+    if len(run) >= 40 and (has_digit or "+" in run or "/" in run or run.endswith("=") or (has_upper and has_lower)):
         return True
     return len(run) >= 16 and has_digit and has_upper and has_lower and "-" not in run and "_" not in run
 
@@ -200,7 +199,7 @@ def _token_kind(token: Text) -> Optional[Text]:
     for match in _BARE_DOMAIN.finditer(token):
         if _known_media_domain(match.group(1)):
             return LINK
-    if _IPV4.search(token) or _IPV6.search(token):
+    if any(_is_ip(m.group()) for m in _IPV4.finditer(token)) or _IPV6.search(token):
         return LINK
     if _MEDIA_FILE.search(token) or _PATH.search(token):
         return FILE
@@ -208,6 +207,12 @@ def _token_kind(token: Text) -> Optional[Text]:
         if _is_blob(run):
             return BLOB
     return None
+
+
+def _is_ip(candidate: Text) -> bool:
+    """A dotted IPv4 address (not a phone number written with dots: every part at most 255, no leading 0)."""
+    parts = candidate.split(".")
+    return all(int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts)
 
 
 def _looks_like_decimal_path(token: Text) -> bool:
@@ -224,13 +229,16 @@ _ATTACHMENT_WORDS = frozenset(
     """attach attachment attachments file files filename filedata image images img imgs photo photos picture
     pictures pic pics media upload uploads video videos audio voice blob blobs document documents doc docs
     base64 sticker stickers gif gifs thumbnail thumb url urls uri href src link links screenshot screenshots
-    content_url contenturl payload_url""".split()
+    """.split()
 )
 
 
 def _is_attachment_key(key: Text) -> bool:
+    """"attachment", "imageUrl", "file_data", "photos"... (split on case changes and separators)."""
     words = re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower()
     return any(word in _ATTACHMENT_WORDS for word in re.split(r"[^a-z0-9]+", words) if word)
+
+
 _MAX_WALK = 2000
 
 
@@ -292,7 +300,8 @@ def _keep_handle(match: "re.Match") -> bool:
 
 _DIGIT = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 _PHONE = re.compile(
-    rf"(?<![0-9\u0660-\u0669\u06F0-\u06F9+])\+?\(?{_DIGIT}+(?:[ \u00a0\-.()]{{1,3}}{_DIGIT}+)*\)?"
+    # Groups after the first may not run into a letter: "116111 3ayez" is a short code and an Arabizi word.
+    rf"(?<![0-9\u0660-\u0669\u06F0-\u06F9+])\+?\(?{_DIGIT}+(?:[ \u00a0\-.()]{{1,3}}{_DIGIT}+(?![^\W\d_]))*\)?"
 )
 _ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CURRENCY_BEFORE = re.compile(
@@ -300,9 +309,9 @@ _CURRENCY_BEFORE = re.compile(
     re.I,
 )
 _CURRENCY_AFTER = re.compile(
-    r"^\s*(?:[$€£¥₹]|(?:k|m|bn|usd|eur|gbp|aed|sar|egp|qar|kwd|jod|bhd|omr|dollars?|pounds?|euros?|"
-    r"dirhams?|riyals?|rials?|dinars?|bucks|quid|gift\s?cards?)\b|ريال|درهم|دراهم|جنيه|دينار|دولار|ليرة|"
-    r"الف|ألف|مليون)",
+    r"^(?:[$€£¥₹](?!\s*\d)|\s*(?:(?:k|m|bn|usd|eur|gbp|aed|sar|egp|qar|kwd|jod|bhd|omr|dollars?|pounds?|"
+    r"euros?|dirhams?|riyals?|rials?|dinars?|bucks|quid|gift\s?cards?)\b|ريال|درهم|دراهم|جنيه|دينار|دولار|"
+    r"ليرة|الف|ألف|مليون))",
     re.I,
 )
 _DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.](?:\d{2}|\d{4})")
@@ -346,9 +355,13 @@ def _is_phone(match: "re.Match", text: Text) -> bool:
     groups = re.findall(r"\d+", core)
     if all(_YEAR.fullmatch(g) for g in groups):
         return False
+    # An amount of money: one group of digits, or thousands in groups of three, next to a currency.
+    amount_shaped = not core.startswith("0") and (
+        len(groups) == 1 or bool(re.fullmatch(r"[1-9]\d{0,2}(?: \d{3})+", core)))
     before = text[max(0, match.start() - 12): match.start()]
     after = text[match.end(): match.end() + 16]
-    if not span.lstrip().startswith("+") and (_CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after)):
+    if amount_shaped and not span.lstrip().startswith("+") and (
+            _CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after)):
         return False
     return True
 
@@ -417,24 +430,45 @@ _NAME_STOP_AR = {
     "عمرها", "وعمرها", "عندي", "وعندي", "بس", "لكن", "ولكن", "يا", "وهو", "وهي", "عن", "على", "الى",
     "إلى", "مع", "سنة", "سنه", "عام", "اللي", "الي", "التي", "الذي", "اسمي", "اسمه", "اسمها", "ممكن",
     "لو", "اذا", "إذا", "شكرا", "مرحبا", "السلام", "ما", "مش", "لا", "نعم", "ايوه", "وبنتي", "وابني",
-    "بنتي", "ابني", "عمرو",
+    "بنتي", "ابني", "ولدي", "بنت", "ولد", "طفلي", "طفلتي", "فيه", "فيها", "واحد", "وحدة", "حد", "شخص", "احد",
+    "أحد", "عندنا", "بدي", "بدنا", "عايز", "عايزة", "عاوز", "محتاج", "محتاجة", "ابغى", "أبغى", "ابي", "اريد",
+    "أريد", "هذا", "هذه", "هذي", "ده", "دي", "كان", "كانت", "صار", "صارت", "حصل", "بيهدد", "يهدد", "تهدد",
+    "هددني", "يبتزني", "يبتز", "نشر", "ينشر", "بعت", "ارسل", "أرسل", "صورة", "صور", "صورتي", "صورها", "صوره",
+    "ساعدني", "ساعدوني", "مساعدة", "كيف", "ليش", "لماذا", "متى", "وين", "أين", "شو", "ايش", "إيش", "ايه", "إيه",
+    "عشان", "علشان", "لأن", "لان", "بعد", "قبل", "الآن", "الان", "هلق", "دلوقتي", "اليوم", "امس", "أمس",
+    "خايف", "خايفة", "قلقان", "قلقانة", "حاسس", "حاسة", "مرة", "كمان", "برضه", "ايضا", "أيضا", "بدون",
 }
+
+
+def _arabic_stop(word: Text) -> bool:
+    """An Arabic word that ends a name: a common word, or "و" (and) joined to one ("وفي", "وعمري")."""
+    return word in _NAME_STOP_AR or (word.startswith("و") and word[1:] in _NAME_STOP_AR)
 
 
 def _name_span(text: Text, start: int, capital_only: bool, max_words: int) -> Optional[Tuple[int, int]]:
     """The span of the name that starts at `start`: up to `max_words` words, stopping at a stop word,
-    punctuation, a digit or (for capital_only introducers) a word that is not capitalised."""
-    position, end, words = start, None, 0
+    punctuation or a digit. Latin names: after a capitalised first word only capitalised words follow
+    ("Sara Ahmed"); a name typed in lower case is at most two words ("sara ahmed"). Introducers such as
+    "named" need a capital (or Arabic letters) to start with."""
+    position, end, words, first_capital = start, None, 0, None
     while words < max_words:
         match = _NAME_WORD.match(text, position)
         if not match:
             break
         word = match.group()
         lowered = word.lower().strip("'’-")
-        if lowered in _NAME_STOP_EN or word in _NAME_STOP_AR:
+        if lowered in _NAME_STOP_EN or _arabic_stop(word):
             break
-        if capital_only and not (word[0].isupper() or _is_arabic(word[0])):
+        arabic = _is_arabic(word[0])
+        if capital_only and not (word[0].isupper() or arabic):
             break
+        if not arabic:
+            if first_capital is None:
+                first_capital = word[0].isupper()
+            elif first_capital and not word[0].isupper():
+                break
+            elif not first_capital and words >= 2:
+                break
         end, words = match.end(), words + 1
         gap = re.match(r"[ \u00a0]+", text[end:end + 3])
         if not gap:

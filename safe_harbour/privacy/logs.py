@@ -6,7 +6,8 @@ Rasa logs user messages only at debug level (structlog events such as `processor
 - `refuse_debug()` stops the server before it serves anything if debug logging was asked for (`--debug`,
   `-vv`, LOG_LEVEL=DEBUG, or a logging config that lowers a level below INFO);
 - `install()` makes debug output impossible even if something lowers a level later: every handler drops
-  records below INFO, the standard loggers are held at INFO or above, and a structlog processor (first in
+  records below INFO, the standard loggers are held at INFO or above (engine.io, socket.io and Sanic's
+  access log at WARNING: their INFO lines carry packet data and URLs), and a structlog processor (first in
   Rasa's chain) drops debug events and blanks the fields Rasa marks as holding conversation content.
 
 Both run when the channels build their routes (safe_harbour.channels.incoming.secure_server), that is in
@@ -29,6 +30,11 @@ CONTENT_FIELDS = frozenset(
 )
 REDACTED = "[redacted]"
 DEBUG_FLAGS = ("--debug", "-vv")
+# Loggers whose INFO lines carry content: engine.io logs every packet with its data ("Received packet
+# MESSAGE data ..."), Sanic's access log every URL with its query string (which holds the API token).
+# Held at WARNING in production whatever LOG_LEVEL_LIBRARIES says; access logs belong to the reverse proxy.
+CONTENT_AT_INFO = ("engineio", "engineio.server", "engineio.client", "socketio", "socketio.server",
+                   "socketio.client", "websockets", "websockets.protocol", "websockets.server", "sanic.access")
 
 
 class ProductionLogFilter(logging.Filter):
@@ -97,6 +103,10 @@ def install() -> None:
     root = logging.getLogger()
     if root.level < logging.INFO:
         root.setLevel(logging.INFO)
+    for name in CONTENT_AT_INFO:
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < logging.WARNING:
+            logger.setLevel(logging.WARNING)
     _install_structlog_guard()
 
 

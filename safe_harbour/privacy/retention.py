@@ -5,7 +5,8 @@
 Every event older than N days (default RETENTION_DAYS, 30) is deleted from Rasa's SQLTrackerStore table
 `events` in the database at TRACKER_STORE_URL (SQLite or PostgreSQL). A conversation whose last message is
 older than that is therefore gone entirely; an older part of a conversation that is still going on is
-deleted too, so nothing anyone typed is kept longer than N days.
+deleted too, so nothing anyone typed is kept longer than N days. On SQLite the deleted rows are overwritten
+(PRAGMA secure_delete); on PostgreSQL their space is reclaimed by autovacuum.
 
 Made for cron: idempotent (a second run deletes nothing), one summary line with counts only (no
 conversation ids, no text), and exit codes: 0 done (also when there was nothing to delete, or no tracker
@@ -17,7 +18,7 @@ scripts use it, so cron may run the command from any folder.
 import argparse
 import sys
 import time
-from typing import List, Optional, Text
+from typing import Any, List, Optional, Text
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -66,7 +67,14 @@ def delete_old_conversations(url: sa.engine.URL, days: float, dry_run: bool = Fa
 
         if url.database and url.database != ":memory:" and not pathlib.Path(url.database).exists():
             return {"events": 0, "conversations": 0, "note": "no tracker database yet"}
-    engine = sa.create_engine(url)
+    sqlite = url.get_backend_name() == "sqlite"
+    engine = sa.create_engine(url, connect_args={"timeout": 30} if sqlite else {})
+    if sqlite:
+        # Deleted rows are overwritten, not left readable in the file's free pages.
+        @sa.event.listens_for(engine, "connect")
+        def _secure_delete(dbapi_connection: Any, _: Any) -> None:
+            dbapi_connection.execute("PRAGMA secure_delete = ON")
+
     try:
         if not sa.inspect(engine).has_table(EVENTS_TABLE):
             return {"events": 0, "conversations": 0, "note": "no conversations stored yet"}

@@ -17,6 +17,7 @@ app-wide request middleware (`api_guard`) and limits. Checked in tests/python/te
 Sanic answers errors without stack traces when not in debug mode, which Rasa never switches on.
 """
 import hmac
+import json
 import logging
 import pathlib
 import sys
@@ -159,7 +160,7 @@ async def api_guard(request: Any) -> Any:
             return _refuse(403, "The model cannot be unloaded through the API.")
         if request.method == "PUT":
             try:
-                body = request.json
+                body = json.loads(request.body)
             except Exception:
                 return _refuse(400, "The request body must be a JSON object.")
             if not _model_request_allowed(body):

@@ -167,6 +167,7 @@ def test_ages_years_amounts_and_hotlines_are_not_phone_numbers(text):
     ("my name is not important", "my name is not important"),
     ("اسمي سارة وعمري ٣٥ سنة", "اسمي [name] وعمري ٣٥ سنة"),
     ("انا اسمي محمد احمد من مصر", "انا اسمي [name] من مصر"),
+    ("اسمي سمير وفي واحد بيهدد بنتي", "اسمي [name] وفي واحد بيهدد بنتي"),
     ("اسم بنتي ليلى و عمرها 14", "اسم بنتي [name] و عمرها 14"),
     ("ana esmi mona w bnti 3omrha 13", "ana esmi [name] w bnti 3omrha 13"),
     ("esmi Karim", "esmi [name]"),

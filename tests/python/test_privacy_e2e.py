@@ -1,0 +1,273 @@
+"""The privacy promise end to end, through the running server (REST and socket.io):
+
+images, data URIs, image/file/short links and attachments are refused with the safe way to report, in the
+user's language; phone numbers, e-mail addresses, handles and names are replaced by placeholders; and none
+of the original strings (nor any 20-character piece of a base64 image) reaches the tracker store's database
+file or the server's logs.
+"""
+import asyncio
+import base64
+import json
+import random
+import sqlite3
+import string
+import struct
+import uuid
+import zlib
+from pathlib import Path
+from typing import Dict, List
+
+import socketio
+import yaml
+
+from conftest import PROJECT_ROOT
+
+RNG = random.Random()
+
+
+def token(n: int = 10) -> str:
+    return "".join(RNG.choice(string.ascii_lowercase + string.digits) for _ in range(n))
+
+
+def random_png_base64(size: int = 24) -> str:
+    """A real PNG (random pixels, so its base64 is unique to this run)."""
+    raw = b"".join(b"\x00" + bytes(RNG.getrandbits(8) for _ in range(size * 3)) for _ in range(size))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return base64.b64encode(png).decode()
+
+
+def refusal_openings() -> Dict[str, str]:
+    """The first line of the image refusal (utter_offer_image) in each language, from the responses file."""
+    responses = yaml.safe_load((PROJECT_ROOT / "data" / "safety" / "responses.yml").read_text("utf-8"))
+    openings = {}
+    for variation in responses["responses"]["utter_offer_image"]:
+        conditions = {c["name"]: c["value"] for c in variation.get("condition") or []}
+        openings[conditions.get("language", "en")] = variation["text"].splitlines()[0]
+    return openings
+
+
+REFUSAL = refusal_openings()
+PNG = random_png_base64()
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def new_sender() -> str:
+    return uuid.uuid4().hex
+
+
+# What each case sends, and the strings that must never be stored or logged. -----------------------------
+
+def refused_cases() -> List[dict]:
+    link_id, file_id, short_id = token(), token(), token(7)
+    return [
+        dict(name="base64 PNG", message=PNG, secrets=[PNG], language="en"),
+        dict(name="base64 PNG after words", message="here is the picture " + PNG, secrets=[PNG], language="en"),
+        dict(name="data: URI", message="data:image/png;base64," + PNG, secrets=[PNG], language="en"),
+        dict(name="image link", message=f"look at this https://i.imgur.com/{link_id}.png",
+             secrets=[f"i.imgur.com/{link_id}", link_id], language="en"),
+        dict(name="file link", message=f"the file is at https://files.example.org/docs/{file_id}.pdf",
+             secrets=[file_id], language="en"),
+        dict(name="cloud file link", message=f"https://drive.google.com/file/d/{file_id}x/view",
+             secrets=[file_id + "x"], language="en"),
+        dict(name="short link", message=f"he sent me bit.ly/{short_id}", secrets=[short_id], language="en"),
+        dict(name="attachment in metadata", message="see attached",
+             metadata={"language": "en", "attachment": {"type": "image", "payload": {"src": PNG[:200]}}},
+             secrets=[PNG[:200]], language="en"),
+        dict(name="attachment beside the message", message="hello", extra={"image": "data:image/png;base64," + PNG},
+             secrets=[PNG], language="en"),
+        dict(name="Arabic words and an image link",
+             message=f"هذه صورة بنتي التي نشروها https://i.imgur.com/{link_id}ar.jpg",
+             secrets=[link_id + "ar"], language="ar"),
+        dict(name="Arabic words and a base64 image", message="شوف الصورة " + PNG, secrets=[PNG], language="ar"),
+    ]
+
+
+def scrubbed_cases() -> List[dict]:
+    phone = "05" + "".join(RNG.choice(string.digits) for _ in range(8))
+    email = f"{token(8)}@example.org"
+    name = "Zo" + token(6).translate(str.maketrans(string.digits, "abcdefghij"))
+    handle = "u_" + token(8)
+    arabic_name = "".join(RNG.choice("بتثجحخدذرزسشصضطظعغفقكلمنهوي") for _ in range(6))
+    return [
+        dict(name="phone in Arabic-Indic digits", message=f"رقمي {phone.translate(ARABIC_INDIC)} وبنتي عمرها ١٤ سنة",
+             secrets=[phone.translate(ARABIC_INDIC), phone], placeholder="[phone]", kept=["١٤"]),
+        dict(name="phone, spaced", message=f"call me on {phone[:3]} {phone[3:6]} {phone[6:]}, my son is 14",
+             secrets=[phone, f"{phone[:3]} {phone[3:6]} {phone[6:]}"], placeholder="[phone]", kept=["14"]),
+        dict(name="e-mail", message=f"you can write to {email} please", secrets=[email], placeholder="[email]"),
+        dict(name="name", message=f"my name is {name} and someone is threatening my daughter",
+             secrets=[name], placeholder="[name]"),
+        dict(name="Arabic name", message=f"اسمي {arabic_name} وفي واحد بيهدد بنتي", secrets=[arabic_name],
+             placeholder="[name]"),
+        dict(name="handle", message=f"the man is @{handle} on instagram", secrets=[handle], placeholder="[handle]"),
+    ]
+
+
+# Reading what the server kept ---------------------------------------------------------------------------
+
+def stored_bytes(db: Path) -> bytes:
+    """The tracker database file as bytes, with its journal files: deleted rows can linger in free pages."""
+    return b"".join(p.read_bytes() for p in (db, Path(f"{db}-journal"), Path(f"{db}-wal")) if p.exists())
+
+
+def log_bytes(servers) -> bytes:
+    return b"".join(p.read_bytes() for p in (servers.log_path, servers.log_path.parent / "actions.log")
+                    if p.exists())
+
+
+def forms(secret: str) -> List[bytes]:
+    """The ways a string can appear in a file: UTF-8, and JSON with non-ASCII characters escaped."""
+    return list({secret.encode("utf-8"), json.dumps(secret)[1:-1].encode("ascii"),
+                 json.dumps(secret, ensure_ascii=False)[1:-1].encode("utf-8")})
+
+
+def assert_nowhere(secret: str, *blobs: bytes) -> None:
+    for blob in blobs:
+        for form in forms(secret):
+            assert form not in blob, f"{secret[:40]!r} was stored or logged"
+
+
+def assert_no_20_char_piece(b64: str, *blobs: bytes) -> None:
+    text = b"".join(blobs).decode("utf-8", "replace")
+    escaped = text.replace("\\/", "/")
+    for i in range(len(b64) - 19):
+        piece = b64[i:i + 20]
+        assert piece not in text and piece not in escaped, f"a piece of the base64 image was stored: {piece}"
+
+
+def user_texts(db: Path, sender: str) -> List[str]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
+    return [json.loads(data)["text"] for (data,) in rows]
+
+
+def user_metadata(db: Path, sender: str) -> List[dict]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
+    return [json.loads(data).get("metadata") or {} for (data,) in rows]
+
+
+# socket.io client ---------------------------------------------------------------------------------------
+
+async def socket_conversation(url: str, messages: List[dict], wait: float = 20.0) -> List[List[dict]]:
+    """Send each message on one socket.io session; returns the bot messages received after each."""
+    client = socketio.AsyncClient(reconnection=False)
+    received: asyncio.Queue = asyncio.Queue()
+    confirmed = asyncio.Event()
+    client.on("session_confirm", lambda *_: confirmed.set())
+
+    async def on_bot(data):
+        await received.put(data)
+
+    client.on("bot_uttered", on_bot)
+    # engineio 4.15's websocket client needs aiohttp>=3.10; long-polling is enough here.
+    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
+    session_id = new_sender()
+    await client.emit("session_request", {"session_id": session_id})
+    await asyncio.wait_for(confirmed.wait(), wait)
+    replies = []
+    try:
+        for message in messages:
+            await client.emit("user_uttered", {"session_id": session_id, **message})
+            batch = [await asyncio.wait_for(received.get(), wait)]
+            await asyncio.sleep(0.7)  # any further bubbles of the same answer
+            while not received.empty():
+                batch.append(received.get_nowait())
+            replies.append(batch)
+    finally:
+        await client.disconnect()
+    return replies, session_id
+
+
+# The tests ----------------------------------------------------------------------------------------------
+
+def test_images_files_links_and_attachments_are_refused_and_never_stored(servers):
+    cases = refused_cases()
+    for case in cases:
+        sender = new_sender()
+        body_metadata = case.get("metadata", {"language": "en"})
+        replies = servers.say(sender, case["message"], metadata=body_metadata, **case.get("extra", {}))
+        texts = [r.get("text", "") for r in replies]
+        assert any(REFUSAL[case["language"]] in t for t in texts), f"{case['name']}: {texts}"
+        assert user_texts(servers.tracker_db, sender) == ["/offer_image"], case["name"]
+        # Only the known metadata keys were stored with the turn.
+        assert all(set(m) <= {"language", "locale", "country", "model_id", "assistant_id"}
+                   for m in user_metadata(servers.tracker_db, sender)), case["name"]
+    stored, logged = stored_bytes(servers.tracker_db), log_bytes(servers)
+    for case in cases:
+        for secret in case["secrets"]:
+            assert_nowhere(secret, stored, logged)
+    assert_no_20_char_piece(PNG, stored, logged)
+
+
+def test_personal_data_is_replaced_by_placeholders_before_storage(servers):
+    cases = scrubbed_cases()
+    for case in cases:
+        sender = new_sender()
+        replies = servers.say(sender, case["message"], metadata={"language": "en"})
+        assert replies, case["name"]
+        (stored_text,) = user_texts(servers.tracker_db, sender)
+        # The guard did not refuse the turn (what the model then answers is its own business).
+        assert stored_text != "/offer_image" and case["placeholder"] in stored_text, (case["name"], stored_text)
+        for kept in case.get("kept", []):  # ages are not phone numbers
+            assert kept in stored_text, (case["name"], stored_text)
+    stored, logged = stored_bytes(servers.tracker_db), log_bytes(servers)
+    for case in cases:
+        for secret in case["secrets"]:
+            assert_nowhere(secret, stored, logged)
+
+
+def test_socketio_refuses_images_in_the_users_language_and_scrubs_personal_data(servers):
+    phone = "05" + "".join(RNG.choice(string.digits) for _ in range(8))
+    link_id = token()
+    messages = [
+        {"message": "data:image/png;base64," + PNG, "metadata": {"language": "en"}},
+        {"message": f"هذه صورة بنتي https://i.imgur.com/{link_id}.png", "metadata": {"language": "en"}},
+        {"message": "hello", "metadata": {"language": "en", "files": [{"data": PNG}]}},
+        {"message": f"رقمي {phone.translate(ARABIC_INDIC)}", "metadata": {"language": "ar"}},
+        {"message": "hi", "attachment": {"type": "image", "url": f"https://x.example/{link_id}.jpg"},
+         "metadata": {"language": "en"}},
+    ]
+    replies, session_id = asyncio.run(socket_conversation(servers.url, messages))
+    assert REFUSAL["en"] in replies[0][0]["text"]
+    assert REFUSAL["ar"] in replies[1][0]["text"], "Arabic words around the link: Arabic refusal"
+    assert any(REFUSAL[lang] in replies[2][0]["text"] for lang in REFUSAL)
+    assert any(REFUSAL[lang] in replies[4][0]["text"] for lang in REFUSAL)
+    stored_texts = user_texts(servers.tracker_db, session_id)
+    assert stored_texts[:3] == ["/offer_image"] * 3 and stored_texts[4] == "/offer_image"
+    assert "[phone]" in stored_texts[3]
+    stored, logged = stored_bytes(servers.tracker_db), log_bytes(servers)
+    for secret in (phone, phone.translate(ARABIC_INDIC), link_id):
+        assert_nowhere(secret, stored, logged)
+    assert_no_20_char_piece(PNG, stored, logged)
+
+
+def test_a_long_message_is_cut_and_answered_with_a_notice(servers):
+    sender = new_sender()
+    marker = token(12)
+    replies = servers.say(sender, "someone made a fake picture of my daughter. " * 100 + marker)
+    assert "2,000" in replies[0]["text"] and "2,000" in replies[0]["text"].splitlines()[1]
+    assert len(replies) > 1, "the assistant still answers"
+    (stored_text,) = user_texts(servers.tracker_db, sender)
+    assert len(stored_text) <= 2000 and marker not in stored_text
+
+
+def test_user_text_never_reaches_the_log_at_the_normal_level(servers):
+    """Ordinary words (nothing to scrub) are stored, but never logged."""
+    marker = "zebra" + token(12)
+    texts = [f"someone made a fake {marker} picture of my daughter",
+             f"في واحد بيهدد بنتي {marker} ينشر صورها", f"/greet{{\"x\": \"{marker}\"}}", f"/ {marker} 1.2"]
+    for text in texts:
+        servers.say(new_sender(), text)
+    assert marker.encode() in stored_bytes(servers.tracker_db), "the ordinary words were kept for the conversation"
+    assert marker.encode() not in log_bytes(servers)
+    log = servers.log_path.read_text("utf-8", "replace")
+    assert "parse_data_text" not in log and " DEBUG " not in log.split("Starting Rasa server")[-1]
