@@ -9,5 +9,7 @@ set +a
 export PATH="$VENV/bin:$PATH"
 export PYTHONPATH="$PROJECT_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 # Quiet TensorFlow, no telemetry, and a fixed thread budget for a 2-core machine.
+# The action server (rasa_sdk) reads its listening address from SANIC_HOST: loopback only.
+export SANIC_HOST=127.0.0.1
 export TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false PYTHONWARNINGS=ignore
 mkdir -p "$PROJECT_ROOT/var" "$PROJECT_ROOT/results"

@@ -11,6 +11,9 @@ from safe_harbour.text.arabic import word_forms
 
 # "ساعدوووني", "pleeease", "helppp": a letter typed three or more times stands for one.
 _ELONGATION = re.compile(r"(\D)\1{2,}")
+# What the input guard put in place of personal data ([phone], [email], ...): it says nothing about the
+# topic, so the model does not see it (a message full of placeholders is not a privacy question).
+_PLACEHOLDER = re.compile(r"\[(email|handle|phone|address|name)\]")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -27,8 +30,12 @@ class BilingualTokenizer(WhitespaceTokenizer):
         return WhitespaceTokenizer.get_default_config()
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute) or ""
+        placeholders = [m.span(1) for m in _PLACEHOLDER.finditer(text)]
         tokens = []
         for token in super().tokenize(message, attribute):
+            if (token.start, token.end) in placeholders:
+                continue
             word = _ELONGATION.sub(r"\1", token.text.lower())
             for form in word_forms(word):
                 tokens.append(Token(form, token.start, token.end, lemma=form))

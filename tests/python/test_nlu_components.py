@@ -64,3 +64,8 @@ def test_uncertain_safety_topic_is_never_hidden(fallback):
 def test_a_message_without_words_asks_to_rephrase(fallback):
     for text in ["???", "💔💔", "..."]:
         assert fallback.process([classified("greet", 0.9, text)])[0].get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_placeholders_of_scrubbed_personal_data_are_not_read(tokenizer):
+    texts = [t.text for t in tokens_of(tokenizer, "my name is [name] call [phone] my daughter")]
+    assert texts == ["my", "name", "is", "call", "my", "daughter"]

@@ -30,6 +30,10 @@
     from: { family: 'Family', bot: 'Assistant', staff: 'Staff', system: '' }
   };
 
+  // Transcript speakers -> the widget's message classes (sh-msg--user|bot|staff).
+  var BUBBLE = { family: 'user', bot: 'bot', staff: 'staff' };
+  var ARABIC = /[\u0600-\u06FF]/;
+
   var state = { me: null, selected: null, timer: null };
 
   function $(id) { return document.getElementById(id); }
@@ -98,7 +102,7 @@
   function refresh() {
     api('GET', 'queue').then(renderQueue).catch(function () {});
     api('GET', 'cases/closed').then(renderClosed).catch(function () {});
-    if (state.selected) loadCase(state.selected);
+    return state.selected ? loadCase(state.selected) : Promise.resolve();
   }
 
   function renderQueue(data) {
@@ -130,7 +134,7 @@
     clear(list);
     (data.cases || []).slice(0, 20).forEach(function (c) {
       var item = el('li');
-      var button = el('button', null, (c.closed_at || '').replace('T', ' ').replace('Z', ' UTC') + ' – ' +
+      var button = el('button', 'sh-link sc-link-button', (c.closed_at || '').replace('T', ' ').replace('Z', ' UTC') + ' – ' +
         label('category', c.category) + ' – ' + label('outcome', c.outcome));
       button.type = 'button';
       button.addEventListener('click', function () { select(c.id); });
@@ -146,7 +150,7 @@
   }
 
   function loadCase(id) {
-    api('GET', 'cases/' + encodeURIComponent(id)).then(renderCase).catch(function (error) {
+    return api('GET', 'cases/' + encodeURIComponent(id)).then(renderCase).catch(function (error) {
       $('case-error').textContent = error.message;
     });
   }
@@ -188,10 +192,22 @@
     var atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     clear(log);
     lines.forEach(function (line) {
-      var item = el('div', 'sc-line sc-line--' + line.from);
+      // The widget's parts (safe-harbour.css): a notice for system lines, otherwise a message bubble, the
+      // family's in the widget's "user" colours and the staff's with the staff label.
+      if (!LABELS.from[line.from]) {
+        var notice = el('div', 'sh-notice');
+        notice.setAttribute('dir', 'auto');
+        notice.appendChild(el('p', null, line.text));
+        log.appendChild(notice);
+        return;
+      }
+      var item = el('div', 'sh-msg sh-msg--' + (BUBBLE[line.from] || 'bot'));
       item.setAttribute('dir', 'auto');
-      if (LABELS.from[line.from]) item.appendChild(el('span', 'sc-who-label', LABELS.from[line.from]));
-      item.appendChild(el('span', null, line.text));
+      item.appendChild(el('p', line.from === 'staff' ? 'sh-staff-label' : 'sc-speaker', LABELS.from[line.from]));
+      var bubble = el('p', 'sh-msg-text', line.text);
+      bubble.setAttribute('dir', 'auto');
+      bubble.setAttribute('lang', ARABIC.test(line.text || '') ? 'ar' : 'en');   // the Arabic font for Arabic
+      item.appendChild(bubble);
       log.appendChild(item);
     });
     if (atBottom) log.scrollTop = log.scrollHeight;
@@ -211,7 +227,9 @@
     $('claim').addEventListener('click', function () {
       if (!state.selected) return;
       api('POST', 'cases/' + encodeURIComponent(state.selected) + '/claim')
-        .then(function () { refresh(); $('send-text').focus(); })
+        // The message box shows once the claimed case has been loaded again; focus it then.
+        .then(refresh)
+        .then(function () { if (!$('send-form').hidden && !$('chat').hidden) $('send-text').focus(); })
         .catch(function (error) { $('case-error').textContent = error.message; });
     });
     $('send-form').addEventListener('submit', function (e) {
