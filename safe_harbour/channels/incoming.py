@@ -5,14 +5,13 @@ with `rate_limiter`, accept only opaque conversation ids (`valid_sender`), and c
 their `blueprint()`. The rules themselves live in `safe_harbour.privacy` (guard, logs, server, ratelimit).
 """
 import re
-from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 from safe_harbour.privacy import logs, server
-from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, guard_message, hotline_numbers
+from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, Guarded, guard_message, hotline_numbers
 from safe_harbour.privacy.ratelimit import MessageRateLimiter
 
-__all__ = ["PreparedMessage", "prepare_message", "rate_limiter", "valid_sender", "secure_channel",
+__all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel",
            "RATE_LIMITED_MESSAGE"]
 
 # Loaded with the channels, in every `rasa run` of this project: no debug output, no content in events.
@@ -33,30 +32,10 @@ def valid_sender(sender: Any) -> bool:
             and not (sender.isdigit() and len(sender) >= 7))
 
 
-@dataclass
-class PreparedMessage:
-    """The text and metadata that may go on to Rasa."""
-
-    text: Text
-    metadata: Dict[Text, Any] = field(default_factory=dict)
-    # An image, file, link or attachment was offered: `text` is the `/offer_image` payload.
-    refused: bool = False
-    # Classes of input removed or replaced ("link", "phone", ...): never content, safe to log.
-    removed: FrozenSet[Text] = frozenset()
-    # Messages for the user to send before the answer (e.g. the message was cut).
-    notices: List[Text] = field(default_factory=list)
-    # `message` was not a string and held no attachment.
-    not_text: bool = False
-
-
-def prepare_message(text: Any, metadata: Optional[Dict[Text, Any]], payload: Any = None) -> PreparedMessage:
+def prepare_message(text: Any, metadata: Optional[Dict[Text, Any]], payload: Any = None) -> Guarded:
     """Turn raw client input into the message Rasa is allowed to see.
 
     `payload` is everything else the client sent with the message (other request fields); it is only
     inspected for attachments and never passed on.
     """
-    guarded = guard_message(text, metadata, payload)
-    return PreparedMessage(
-        text=guarded.text, metadata=guarded.metadata, refused=guarded.refused, removed=guarded.removed,
-        notices=guarded.notices, not_text=guarded.not_text,
-    )
+    return guard_message(text, metadata, payload)

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  SKIP, AXE_PATH, launchBrowser, newPage, openChat, say, ensureScreenshotDir,
+  SKIP, runAxe, seriousViolations, launchBrowser, newPage, openChat, say, ensureScreenshotDir,
 } from './helpers.mjs';
 
 const ROOT = '[data-safe-harbour]';
@@ -17,27 +17,6 @@ let browser;
 before(async () => { if (!SKIP) browser = await launchBrowser(); });
 after(async () => { if (browser) await browser.close(); });
 
-async function runAxe(page) {
-  await page.addScriptTag({ path: AXE_PATH });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
-    }));
-  });
-}
-
-function report(label, violations) {
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const others = violations.filter((v) => !serious.includes(v));
-  console.log(`# axe ${label}: ${serious.length} serious/critical, ${others.length} moderate/minor` +
-    (others.length ? ` (${others.map((v) => `${v.id}:${v.impact}`).join(', ')})` : ''));
-  return serious;
-}
-
 for (const lang of ['en', 'ar']) {
   test(`axe finds no serious or critical violation (${lang}), and a screenshot is saved`, { skip: SKIP, timeout: 180000 }, async () => {
     const page = await newPage(browser.context);
@@ -46,7 +25,7 @@ for (const lang of ['en', 'ar']) {
 
     // The empty chat, then with an answer that has sources and quick replies (screenshot), then with the
     // refusal notice and a staff message on screen.
-    const empty = report(`${lang} (empty chat)`, await runAxe(page));
+    const empty = seriousViolations(`${lang} (empty chat)`, await runAxe(page));
     assert.deepEqual(empty, [], JSON.stringify(empty, null, 2));
 
     await say(page, QUESTIONS[lang]);
@@ -62,7 +41,7 @@ for (const lang of ['en', 'ar']) {
       metadata: { from: 'staff' },
     }), lang);
     await page.evaluate(() => document.activeElement && document.activeElement.blur());
-    const full = report(`${lang} (conversation)`, await runAxe(page));
+    const full = seriousViolations(`${lang} (conversation)`, await runAxe(page));
     assert.deepEqual(full, [], JSON.stringify(full, null, 2));
 
     await page.close();
@@ -101,7 +80,7 @@ test('Usable at 320 px wide: no sideways scrolling, controls in view, 44 px touc
     for (const name of ['exit', 'send', 'human', 'lang']) {
       assert.ok(layout[name].height >= 44 && layout[name].width >= 44, `${name} is a 44px touch target`);
     }
-    const serious = report(`${lang} at 320px`, await runAxe(page));
+    const serious = seriousViolations(`${lang} at 320px`, await runAxe(page));
     assert.deepEqual(serious, [], JSON.stringify(serious, null, 2));
     const file = path.join(ensureScreenshotDir(), `widget-${lang}-320.png`);
     await page.screenshot({ path: file });

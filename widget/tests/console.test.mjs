@@ -9,10 +9,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import {
-  SKIP, SERVER, AXE_PATH, PROJECT_ROOT, launchBrowser, newPage, openChat, say, waitForAnswer, botCount,
+  SKIP, SERVER, PROJECT_ROOT, runAxe, seriousViolations, launchBrowser, newPage, openChat, say, waitForAnswer, botCount,
   ensureScreenshotDir,
 } from './helpers.mjs';
 
@@ -42,31 +41,6 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(async () => { if (browser) await browser.close(); });
-
-// The console's Content-Security-Policy (script-src 'self') blocks an added <script>, so axe is evaluated
-// through the DevTools protocol instead, which the policy does not govern.
-const AXE_SOURCE = SKIP ? '' : fs.readFileSync(AXE_PATH, 'utf8');
-
-async function runAxe(page) {
-  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-    return result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
-    }));
-  });
-}
-
-function serious(label, violations) {
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const others = violations.filter((v) => !bad.includes(v));
-  console.log(`# axe ${label}: ${bad.length} serious/critical, ${others.length} moderate/minor` +
-    (others.length ? ` (${others.map((v) => `${v.id}:${v.impact}`).join(', ')})` : ''));
-  return bad;
-}
 
 test('The console API refuses a request without a staff session (401)', { skip: SKIP, timeout: 30000 }, async () => {
   for (const [method, route] of [['GET', 'me'], ['GET', 'queue'], ['GET', 'cases/closed'], ['GET', 'cases/0123abcd'],
@@ -106,7 +80,7 @@ test('Staff sign in by keyboard, see a family in the queue, chat; axe passes; sc
   await login.waitFor();
   assert.equal(await staff.locator('#console-view').isVisible(), false, 'the queue is hidden until sign-in');
   await staff.waitForFunction(() => document.activeElement && document.activeElement.id === 'login-name');
-  const signIn = serious('staff console (sign-in)', await runAxe(staff));
+  const signIn = seriousViolations('staff console (sign-in)', await runAxe(staff));
   assert.deepEqual(signIn, [], JSON.stringify(signIn, null, 2));
 
   // Keyboard only: type the name, Tab, the password, Enter.
@@ -176,7 +150,7 @@ test('Staff sign in by keyboard, see a family in the queue, chat; axe passes; sc
   const file = path.join(ensureScreenshotDir(), 'staff-console.png');
   await staff.screenshot({ path: file, fullPage: true });
   console.log(`# screenshot ${file}`);
-  const open = serious('staff console (queue and case)', await runAxe(staff));
+  const open = seriousViolations('staff console (queue and case)', await runAxe(staff));
   assert.deepEqual(open, [], JSON.stringify(open, null, 2));
 
   // Hand back to the assistant, sign out; the API refuses the old session afterwards.

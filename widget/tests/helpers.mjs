@@ -146,3 +146,31 @@ export function ensureScreenshotDir() {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return SCREENSHOT_DIR;
 }
+
+
+// axe is evaluated through the DevTools protocol rather than added as a <script>, so that pages with a
+// Content-Security-Policy (the staff console allows only its own scripts) are checked the same way.
+const AXE_SOURCE = fs.readFileSync(AXE_PATH, 'utf8');
+
+/** Runs axe-core (WCAG 2.1 A/AA and best practice) on the page; returns the violations. */
+export async function runAxe(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
+  });
+}
+
+/** Prints the axe results of one page state and returns its serious and critical violations. */
+export function seriousViolations(label, violations) {
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const others = violations.filter((v) => !serious.includes(v));
+  console.log(`# axe ${label}: ${serious.length} serious/critical, ${others.length} moderate/minor` +
+    (others.length ? ` (${others.map((v) => `${v.id}:${v.impact}`).join(', ')})` : ''));
+  return serious;
+}
