@@ -370,6 +370,8 @@
         credentials: 'omit',
         body: JSON.stringify({ sender: widget.sessionId, message: message, metadata: metadata })
       }).then(function (res) {
+        // Too many messages too fast: the server's calm message is shown as the assistant's answer.
+        if (res.status === 429) return res.json().then(function (body) { return [{ text: body.text }]; });
         if (!res.ok) throw new Error('HTTP ' + res.status);
         return res.json();
       }).then(function (list) {
