@@ -118,7 +118,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 component.char_vectorizer.vocabulary_ = vocabularies["char"]
                 component.char_vectorizer.idf_ = weights["char_idf"]
                 component.classifier.classes_ = np.array(vocabularies["classes"])
-                component.classifier.coef_ = weights["coef"]
+                # Fortran order makes coef_.T contiguous, so scikit-learn does not copy the whole weight
+                # matrix on every message (about 3 ms each; bench/results.md, "Making it fast").
+                component.classifier.coef_ = np.asfortranarray(weights["coef"])
                 component.classifier.intercept_ = weights["intercept"]
         except ValueError:
             pass  # nothing was trained for this resource
