@@ -214,8 +214,9 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
     if r.get("quick"):
         L += ["> **Quick run (`--quick`): load phases of a few seconds, to check the harness. Not for comparison.**", ""]
     L += [
-        f"Produced by `make bench` (bench/run.py; bench/README.md explains each figure). Run {r['started_at']} to "
-        f"{r['finished_at']} ({r['total_minutes']} min).",
+        f"Produced by `{r.get('command', 'python bench/run.py')}` (what `make bench` runs after training `models/`; "
+        f"bench/README.md explains each figure). Run {r['started_at']} to {r['finished_at']} "
+        f"({r['total_minutes']} min).",
         "",
         "| machine | |", "|---|---|",
         f"| CPUs | {m['cpus']} ({m['cpu_model']}) |",
@@ -227,13 +228,15 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         f"| data | snapshot taken {r.get('snapshot', {}).get('taken_at', '?')}; same as the working tree at the end: "
         f"{'yes' if r.get('snapshot', {}).get('same_as_working_tree') else 'no'}; "
         f"{r.get('data', {}).get('full', '?')} training examples (half-data runs: {r.get('data', {}).get('half', '?')}) |",
-        f"| load average (1/5/15 min) | start {r['loadavg_start']}, end {r['loadavg_end']} |",
+        f"| load average (1/5/15 min) | start {r['loadavg_start']}, end {r['loadavg_end']} (the end includes the "
+        f"benchmark's own last phase) |",
         "",
         "The load average counts everything on the machine, including other jobs running at the same time. "
         "The load tables give, per phase, the CPU the Rasa server used (`server cores`: CPU seconds per second, "
         "1.0 = one core busy) and how long its threads were ready to run but waiting for a CPU (`CPU wait`: "
         "seconds per second, from /proc schedstat), which shows how much contention for the 2 cores (other "
-        "jobs, the load generator, the action server) affected a figure.",
+        "jobs, the load generator, the action server, and the server's own threads, e.g. TensorFlow's thread "
+        "pools or a second Sanic worker) affected a figure.",
         "",
         "## Targets", "",
         "| target | measured | result | measured reason when missed |", "|---|---|---|---|",
@@ -255,7 +258,9 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
               f"simultaneous multi-turn conversations (English, Arabic, Arabizi; bench/load.py), client timeout "
               f"{s['client_timeout_s']:.0f} s, at most {s['max_in_flight']} requests in flight (an arrival beyond "
               "that is an error). Latency is from the scheduled arrival to the full answer, for answered "
-              "messages; errors are timeouts, refusals and non-200 answers. Whole stack: Rasa server (one Sanic "
+              "messages; errors are timeouts, refusals and non-200 answers. Above a server's capacity the "
+              "percentiles describe only the messages that were answered, so read them with the error column. "
+              "Whole stack: Rasa server (one Sanic "
               "worker, SQLite tracker store, the project's channels) and action server, both on loopback; the "
               "load generator runs on the same machine.", ""]
         if plots.get("latency"):
@@ -293,10 +298,10 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         note = f" (cached: trained {t['trained_at']})" if t.get("cached") and key == "wall_s" else ""
         return f"{_f(t.get(key), 1)}{unit}{note}"
 
-    cost("training from scratch, wall time", lambda n: train_cell(n, "wall_s", " s"))
+    cost("training from scratch, wall time (load average after training)",
+         lambda n: f"{train_cell(n, 'wall_s', ' s')} ({_get(training, n, 'loadavg_after', default='n/a')})")
     cost("training CPU time (user + system)", lambda n: train_cell(n, "cpu_s", " s"))
     cost("training peak memory (RSS)", lambda n: train_cell(n, "peak_rss_mb", " MB"))
-    cost("load average after training", lambda n: _get(training, n, "loadavg_after", default="n/a"))
     cost("model size (tar.gz)", lambda n: train_cell(n, "model_mb", " MB"))
     cost("server start to first answer", lambda n: _f(_get(stacks, n, "start_s"), 1, " s"))
     cost("Rasa server RSS at rest", lambda n: _f(_get(stacks, n, "rss_at_rest_mb", "rasa"), 0, " MB"))
@@ -369,7 +374,7 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
             for v in prof.values()) + " |")
     tuning = r.get("tuning")
     if tuning:
-        L += ["", "### Variants of this project's stack (before / after)", "",
+        L += ["", "### Variants (before / after)", "",
               f"Each variant started fresh; open loop at 100 messages/s for {tuning_seconds(r)[0]} s, then the "
               f"closed loop of {s['closed_loop']['conversations']} conversations for {tuning_seconds(r)[1]} s.", "",
               "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s | server cores | CPU wait |",

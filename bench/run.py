@@ -732,9 +732,12 @@ def main() -> int:
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (MODELS / "tmp").mkdir(parents=True, exist_ok=True)
+    for old in sorted((MODELS / "tmp").glob("run-*"), key=lambda p: p.stat().st_mtime)[:-2]:
+        shutil.rmtree(old, ignore_errors=True)  # keep the logs of the last two runs only
     work = pathlib.Path(tempfile.mkdtemp(prefix="run-", dir=MODELS / "tmp"))
     logs = work
     results: dict = {"started_at": now_iso(), "loadavg_start": loadavg(), "quick": args.quick,
+                     "command": " ".join(["python bench/run.py"] + sys.argv[1:]),
                      "machine": machine(), "settings": {
                          "rates_per_s": RATES, "open_loop_s": 4 if args.quick else 30,
                          "closed_loop": {"conversations": CLOSED_CONVERSATIONS, "seconds": 5 if args.quick else 30},

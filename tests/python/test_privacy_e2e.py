@@ -17,10 +17,10 @@ import zlib
 from pathlib import Path
 from typing import Dict, List
 
-import socketio
 import yaml
 
 from conftest import PROJECT_ROOT
+from socket_client import socket_conversation
 
 RNG = random.Random()
 
@@ -154,37 +154,6 @@ def user_metadata(db: Path, sender: str) -> List[dict]:
         ).fetchall()
     return [json.loads(data).get("metadata") or {} for (data,) in rows]
 
-
-# socket.io client ---------------------------------------------------------------------------------------
-
-async def socket_conversation(url: str, messages: List[dict], wait: float = 20.0) -> List[List[dict]]:
-    """Send each message on one socket.io session; returns the bot messages received after each."""
-    client = socketio.AsyncClient(reconnection=False)
-    received: asyncio.Queue = asyncio.Queue()
-    confirmed = asyncio.Event()
-    client.on("session_confirm", lambda *_: confirmed.set())
-
-    async def on_bot(data):
-        await received.put(data)
-
-    client.on("bot_uttered", on_bot)
-    # engineio 4.15's websocket client needs aiohttp>=3.10; long-polling is enough here.
-    await client.connect(url, socketio_path="/socket.io", transports=["polling"])
-    session_id = new_sender()
-    await client.emit("session_request", {"session_id": session_id})
-    await asyncio.wait_for(confirmed.wait(), wait)
-    replies = []
-    try:
-        for message in messages:
-            await client.emit("user_uttered", {"session_id": session_id, **message})
-            batch = [await asyncio.wait_for(received.get(), wait)]
-            await asyncio.sleep(0.7)  # any further bubbles of the same answer
-            while not received.empty():
-                batch.append(received.get_nowait())
-            replies.append(batch)
-    finally:
-        await client.disconnect()
-    return replies, session_id
 
 
 # The tests ----------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ import uuid
 
 import pytest
 import requests
-import socketio
 
 from conftest import PROJECT_ROOT, _wait_until_up, free_port
+from socket_client import socket_conversation
 from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE
 
 TOKEN = "limits-token-" + uuid.uuid4().hex[:8]
@@ -100,33 +100,9 @@ def test_a_conversation_that_sends_too_fast_gets_a_calm_429(limited):
 
 
 def test_socketio_answers_a_flood_with_a_calm_message(limited):
-    async def run():
-        client = socketio.AsyncClient(reconnection=False)
-        received: asyncio.Queue = asyncio.Queue()
-        confirmed = asyncio.Event()
-        client.on("session_confirm", lambda *_: confirmed.set())
-
-        async def on_bot(data):
-            await received.put(data)
-
-        client.on("bot_uttered", on_bot)
-        await client.connect(limited.url, socketio_path="/socket.io", transports=["polling"])
-        session_id = uuid.uuid4().hex
-        await client.emit("session_request", {"session_id": session_id})
-        await asyncio.wait_for(confirmed.wait(), 20)
-        texts = []
-        try:
-            for _ in range(PER_SENDER + 1):
-                await client.emit("user_uttered", {"session_id": session_id, "message": "hello"})
-                texts.append((await asyncio.wait_for(received.get(), 30))["text"])
-                await asyncio.sleep(0.5)
-                while not received.empty():
-                    received.get_nowait()
-        finally:
-            await client.disconnect()
-        return texts
-
-    texts = asyncio.run(run())
+    messages = [{"message": "hello"}] * (PER_SENDER + 1)
+    replies, _ = asyncio.run(socket_conversation(limited.url, messages, wait=30, settle=0.5))
+    texts = [batch[0]["text"] for batch in replies]
     assert all(t != RATE_LIMITED_MESSAGE for t in texts[:PER_SENDER])
     assert texts[PER_SENDER] == RATE_LIMITED_MESSAGE
 
