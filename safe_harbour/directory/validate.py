@@ -122,18 +122,20 @@ class _Checker:
             self.error(where, f"status must be one of {', '.join(STATUSES)}, got {value!r}")
 
 
+def _check_keys(checker: "_Checker", where: str, keys: set, expected: set) -> None:
+    """Report the keys a mapping lacks and the keys it should not have."""
+    if missing := expected - keys:
+        checker.error(where, f"missing keys: {', '.join(sorted(missing))}")
+    if extra := keys - expected:
+        checker.error(where, f"unknown keys: {', '.join(sorted(extra))}")
+
+
 def _check_file(path: Path, data, checker: _Checker, seen_ids: Dict[str, str], seen_names: Dict[str, str]) -> None:
     where = path.name
     if not isinstance(data, dict):
         checker.error(where, "file must contain a mapping")
         return
-    keys = set(data)
-    if keys != TOP_KEYS:
-        missing, extra = TOP_KEYS - keys, keys - TOP_KEYS
-        if missing:
-            checker.error(where, f"missing keys: {', '.join(sorted(missing))}")
-        if extra:
-            checker.error(where, f"unknown keys: {', '.join(sorted(extra))}")
+    _check_keys(checker, where, set(data), TOP_KEYS)
 
     code = data.get("country")
     is_world = code == WORLD
@@ -208,13 +210,7 @@ def _check_service(where, code, position, service, checker: _Checker, seen_ids: 
     sid = service.get("id")
     if isinstance(sid, str):
         swhere = f"{where}: {sid}"
-    keys = set(service)
-    if keys != SERVICE_KEYS:
-        missing, extra = SERVICE_KEYS - keys, keys - SERVICE_KEYS
-        if missing:
-            checker.error(swhere, f"missing keys: {', '.join(sorted(missing))}")
-        if extra:
-            checker.error(swhere, f"unknown keys: {', '.join(sorted(extra))}")
+    _check_keys(checker, swhere, set(service), SERVICE_KEYS)
 
     prefix = "world_" if code == WORLD else f"{str(code).lower()}_"
     if not isinstance(sid, str) or not _SERVICE_ID.match(sid):
