@@ -16,7 +16,7 @@ train: setup
 validate: setup
 	. scripts/env.sh && rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
-dev-set: train  ## NLU report on ../shared/dev-set.yml
+dev-set: train  ## NLU report on evaluation/dev-set.yml
 	. scripts/env.sh && python -m safe_harbour.evaluation.dev_set
 
 pytest: setup

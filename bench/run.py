@@ -39,6 +39,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(PROJECT_ROOT))
 
 import load  # noqa: E402  (bench/load.py)
+from safe_harbour.evaluation.sets import DEV_SET_PATH  # noqa: E402
 
 RATES = [10, 25, 50, 100, 150]
 CLOSED_CONVERSATIONS = 50
@@ -469,7 +470,7 @@ def machine() -> dict:
 
 def dev_set(model: pathlib.Path, name: str, work: pathlib.Path) -> Optional[dict]:
     out = work / f"devset-{name}"
-    dev = PROJECT_ROOT.parent / "shared" / "dev-set.yml"
+    dev = DEV_SET_PATH
     if not dev.exists():
         log(f"no dev set at {dev}: understanding figures skipped")
         return None
@@ -502,7 +503,7 @@ def _remapped(report: dict) -> dict:
     from safe_harbour.evaluation.metrics import accuracy, grouped, macro_f1, per_topic
 
     # Every dev-set item not in the report's error list was predicted right.
-    dev = yaml.safe_load((PROJECT_ROOT.parent / "shared" / "dev-set.yml").read_text(encoding="utf-8"))
+    dev = yaml.safe_load(DEV_SET_PATH.read_text(encoding="utf-8"))
     error_keys = {}
     for e in report["errors"]:
         error_keys.setdefault((e["text"], e["topic"], e["lang"]), []).append(e["predicted"])

@@ -26,7 +26,7 @@ stage "Dev-set NLU report and gate"
 python -m safe_harbour.evaluation.dev_set
 
 stage "Python tests (components, actions, servers end to end)"
-python -m pytest tests/python
+python -m pytest -rs tests/python
 
 stage "Browser tests (widget in Chromium)"
 if [ -d widget/tests ]; then

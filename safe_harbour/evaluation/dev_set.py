@@ -1,6 +1,6 @@
 """NLU report on the shared development set, and the regression gate of the test command.
 
-    python -m safe_harbour.evaluation.dev_set [--model models/] [--dev-set ../shared/dev-set.yml] [--out results/dev-set]
+    python -m safe_harbour.evaluation.dev_set [--model models/] [--dev-set evaluation/dev-set.yml] [--out results/dev-set]
 
 Parses every message with the trained model (in process, exactly as `POST /model/parse` would), then writes
 report.md and report.json: accuracy and macro-F1 per language and per topic, safety recall and false alarms,
@@ -17,14 +17,10 @@ from typing import Dict, List
 import yaml
 
 from safe_harbour.evaluation.metrics import accuracy, confusions, grouped, macro_f1, per_topic
+from safe_harbour.evaluation.sets import DEV_SET_PATH, TOPICS_PATH, safety_topics
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 ACCURACY_GATE = 0.85
-
-
-def safety_topics(topics_path: pathlib.Path) -> set:
-    topics = yaml.safe_load(topics_path.read_text(encoding="utf-8"))
-    return {t["id"] for area in topics.values() for t in area if t.get("safety")}
 
 
 async def predict(model_path: str, texts: List[str]) -> List[dict]:
@@ -94,8 +90,8 @@ def to_markdown(report: Dict) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(PROJECT_ROOT / "models"))
-    parser.add_argument("--dev-set", default=str(PROJECT_ROOT.parent / "shared" / "dev-set.yml"))
-    parser.add_argument("--topics", default=str(PROJECT_ROOT.parent / "shared" / "topics.yml"))
+    parser.add_argument("--dev-set", default=str(DEV_SET_PATH))
+    parser.add_argument("--topics", default=str(TOPICS_PATH))
     parser.add_argument("--out", default=str(PROJECT_ROOT / "results" / "dev-set"))
     args = parser.parse_args()
 

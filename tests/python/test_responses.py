@@ -6,8 +6,9 @@ import re
 import pytest
 import yaml
 
+from safe_harbour.evaluation.sets import topic_ids
+
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
-TOPICS = yaml.safe_load((PROJECT_ROOT.parent / "shared" / "topics.yml").read_text(encoding="utf-8"))
 LANGUAGES = yaml.safe_load((PROJECT_ROOT / "lexicons" / "languages.yml").read_text(encoding="utf-8"))["languages"]
 DEFAULT_LANGUAGE = "en"  # the variation without a condition
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -30,10 +31,6 @@ def language_of(variation):
         if condition.get("name") == "language":
             return condition["value"]
     return DEFAULT_LANGUAGE
-
-
-def topic_ids():
-    return [t["id"] for area in TOPICS.values() for t in area]
 
 
 @pytest.mark.parametrize("topic", topic_ids())
