@@ -332,4 +332,4 @@ def test_every_shown_service_says_whom_it_is_for_in_the_answer():
     from safe_harbour.directory.render import services_answer
     answer = services_answer("SA", "report_hotline", "en")
     assert "Take It Down" in answer["text"] and "(Images taken when the person was under 18, from any country)" in answer["text"]
-    assert "(Adults: images taken when the person was 18 or older)" in answer["text"]
+    assert "(Adults: images taken at 18 or over)" in answer["text"]
