@@ -135,8 +135,9 @@ class _Checker:
         if last is not None and last <= self.today and (self.today - last).days > STALE_AFTER_DAYS:
             self.report.stale.append(f"{label} (last seen {last}, {(self.today - last).days} days ago)")
         if live_value is None:
-            shown = "[official] " if status == "official" else ""
-            self.report.not_live.append(f"{shown}{label}: page seen {seen}, not checked live")
+            official = "[official] " if status == "official" else ""
+            self.report.not_live.append(f"{official}{label.replace(' (official)', '')}: page seen {seen}, "
+                                        "not checked live")
 
     def status(self, where: str, value) -> None:
         if value not in STATUSES:
@@ -362,7 +363,7 @@ def main(argv=None) -> int:
             print(f"  - {line}")
     if report.not_live:
         shown = sum(1 for line in report.not_live if line.startswith("[official]"))
-        print(f"\nNOT CHECKED LIVE: {len(report.not_live)} entries ({shown} official, shown to families) were read "
+        print(f"\nNOT CHECKED LIVE: {len(report.not_live)} entries ({shown} official) were read "
               "only in a stored copy of a page. Check each on the live page and fill in checked_live before a "
               "helpline deploys:")
         for line in sorted(report.not_live, key=lambda line: not line.startswith("[official]")):

@@ -277,7 +277,7 @@ def test_validator_lists_every_entry_not_checked_live(tmp_directory, capsys):
     assert "xx_checked" not in listed
     assert validate.main(["--dir", str(tmp_directory)]) == 0
     out = capsys.readouterr().out
-    assert "NOT CHECKED LIVE" in out and "  - [official] xx_seen_only (official): page seen 2026-11-01" in out
+    assert "NOT CHECKED LIVE" in out and "  - [official] xx_seen_only: page seen 2026-11-01" in out
     assert "xx_checked" not in out.split("NOT CHECKED LIVE")[1]
 
 
@@ -289,7 +289,7 @@ def test_the_real_directory_lists_its_official_entries_as_not_checked_live():
     for code in store.countries():
         for service in store.get(code)["services"]:
             if service["status"] == "official" and service["checked_live"] is None:
-                assert f"[official] {service['id']} " in listed
+                assert f"[official] {service['id']}: page seen" in listed
 
 
 def test_an_official_entry_with_no_way_to_reach_it_is_never_shown(tmp_directory):
