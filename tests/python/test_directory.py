@@ -333,3 +333,13 @@ def test_every_shown_service_says_whom_it_is_for_in_the_answer():
     answer = services_answer("SA", "report_hotline", "en")
     assert "Take It Down" in answer["text"] and "(Images taken when the person was under 18, from any country)" in answer["text"]
     assert "(Adults: images taken at 18 or over)" in answer["text"]
+
+
+def test_the_child_helpline_international_link_appears_only_once_verified():
+    from safe_harbour.directory.render import PURPOSES, services_answer
+    chi = next(s for s in store.get("WORLD")["services"] if s["id"] == "world_child_helpline_international")
+    for code in store.countries() + [None]:
+        for purpose in PURPOSES:
+            answer = services_answer(code, purpose, "en")
+            if answer and chi["status"] != "official":
+                assert "childhelplineinternational" not in answer["text"]
