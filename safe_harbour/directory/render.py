@@ -39,8 +39,13 @@ _TEXT = {
         "emergency": "Emergency number: {number}",
         "call": "call {phone}",
         "any_country": "works from any country",
-        "none_checked": ("I don't have a checked contact of this kind for {country} yet, so I won't give you a "
-                         "number I can't stand behind."),
+        "no_emergency": ("If anyone is in danger now, call your country's emergency number. I could not confirm "
+                         "the number for {country} on an official page, so I won't guess it."),
+        "none_checked": ("I could not confirm a contact of this kind for {country} on an official page, so I won't "
+                         "give you one I can't stand behind. What you can still do from {country}: report the "
+                         "account and the post in the app itself; use the services below, which work from any "
+                         "country; keep the messages, names and links as evidence (never the image); and ask here "
+                         "to talk to a person."),
         "locale_guess": ("I used {country} because of your device's language and region setting. If you're in "
                          "another country, just tell me which one."),
         "unknown_country": ("I don't have services for that country in my list yet. These work from any "
@@ -59,8 +64,12 @@ _TEXT = {
         "emergency": "رقم الطوارئ: {number}",
         "call": "اتصل على {phone}",
         "any_country": "تعمل من أي بلد",
-        "none_checked": ("ليس لديّ بعدُ جهة تواصل من هذا النوع في {country} تحققنا منها، لذلك لن أعطيك رقمًا "
-                         "لا أستطيع أن أضمنه."),
+        "no_emergency": ("إن كان أحدٌ في خطر الآن، فاتصل برقم الطوارئ في بلدك. لم أتمكن من التأكد من رقم "
+                         "{country} في صفحة رسمية، لذلك لن أخمّنه."),
+        "none_checked": ("لم أتمكن من التأكد من جهة من هذا النوع في {country} في صفحة رسمية، لذلك لن أعطيك "
+                         "جهة لا أستطيع أن أضمنها. ما يمكنك فعله من {country}: الإبلاغ عن الحساب والمنشور داخل "
+                         "التطبيق نفسه؛ واستخدام الخدمات أدناه، فهي تعمل من أي بلد؛ والاحتفاظ بالرسائل والأسماء "
+                         "والروابط دليلًا (دون الصورة أبدًا)؛ وطلب التحدث مع شخص هنا."),
         "locale_guess": ("اعتمدتُ {country} بحسب إعداد اللغة والمنطقة في جهازك. إن كنت في بلد آخر، فاكتب لي "
                          "اسمه فقط."),
         "unknown_country": "ليست لديّ بعدُ خدمات لهذا البلد في قائمتي. هذه الخدمات تعمل من أي بلد:",
@@ -113,6 +122,9 @@ def service_line(service: dict, language: Optional[str] = "en") -> str:
     if str(service.get("id", "")).startswith("world_"):
         ways.append(words["any_country"])
     name = _field(service.get("name"), lang) or service.get("id", "")
+    audience = _field(service.get("audience"), lang)
+    if audience:
+        name = f"{name} ({audience})"
     return f"• {name}" + (": " + " · ".join(ways) if ways else "")
 
 
@@ -129,9 +141,13 @@ def _sources(services: List[dict], emergency_source: Optional[dict], lang: str) 
 
 def services_answer(
     country: Optional[str], purpose: Optional[str], language: Optional[str] = "en", locale_guess: bool = False,
-    list_world_when_unknown: bool = True,
+    list_world_when_unknown: bool = True, directory=None,
 ) -> Optional[dict]:
-    """The answer listing a country's official services for a topic: {text, metadata: {sources, reviewed}}.
+    """The answer listing a country's official services for a topic:
+    {text, metadata: {sources, reviewed}, services: [ids shown], emergency: number shown or None}.
+
+    For a topic where the emergency number helps and the country has no official one, the answer says plainly
+    to call the country's emergency number and never guesses it.
 
     With no (known) country, the worldwide official services are listed, or nothing (None) if
     ``list_world_when_unknown`` is False (the plain answer before it already gave them).
@@ -139,13 +155,13 @@ def services_answer(
     lang = _lang(language)
     words = _TEXT[lang]
     spec = PURPOSES.get(purpose or "", PURPOSES[DEFAULT_PURPOSE])
-    entry = store.get(country) if country else None
+    entry = store.get(country, directory) if country else None
     code = entry["country"] if entry else None
 
-    services = store.official_services(code, spec["kinds"])
+    services = store.official_services(code, spec["kinds"], directory=directory)
     own = [s for s in services if not str(s.get("id", "")).startswith("world_")]
     world = [s for s in services if str(s.get("id", "")).startswith("world_")]
-    emergency = store.emergency_number(code) if (code and spec["emergency"]) else None
+    emergency = store.emergency_number(code, directory) if (code and spec["emergency"]) else None
 
     lines: List[str] = []
     emergency_source = None
@@ -156,8 +172,10 @@ def services_answer(
             lines.append("• " + words["emergency"].format(number=emergency))
             emergency_source = {"title": f'{words["emergency"].split(":")[0]} ({name})',
                                 "url": entry["emergency_number"]["source"]}
+        elif spec["emergency"]:
+            lines.append(words["no_emergency"].format(country=name))
         lines += [service_line(s, lang) for s in own]
-        if not own and not emergency:
+        if not own and purpose != "immediate_danger":  # in danger the plain "call your emergency number" is enough
             lines.append(words["none_checked"].format(country=name))
         if world:
             lines.append(words["world_heading"])
@@ -171,13 +189,16 @@ def services_answer(
         lines += [service_line(s, lang) for s in world]
 
     shown = own + world
-    dates = [str(s.get("verified")) for s in shown if s.get("verified")]
-    if emergency and entry["emergency_number"].get("verified"):
-        dates.append(str(entry["emergency_number"]["verified"]))
+    # The newest date any shown fact was seen (on the live page if checked live, else in a stored copy).
+    dates = [str(s.get("checked_live") or s.get("page_seen")) for s in shown if s.get("page_seen")]
+    if emergency:
+        number = entry["emergency_number"]
+        dates.append(str(number.get("checked_live") or number.get("page_seen")))
     metadata: dict = {}
     sources = _sources(shown, emergency_source, lang)
     if sources:
         metadata["sources"] = sources
     if dates:
         metadata["reviewed"] = max(dates)
-    return {"text": "\n".join(lines), "metadata": metadata, "services": [s["id"] for s in shown]}
+    return {"text": "\n".join(lines), "metadata": metadata, "services": [s["id"] for s in shown],
+            "emergency": emergency}

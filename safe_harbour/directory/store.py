@@ -31,14 +31,18 @@ KINDS = (
     "own_thoughts",
     "removal",
     "crisis_line",
+    "other",  # kept for staff (e.g. a mother-and-child health line): not about child protection, never offered
 )
 
 # Worldwide services are appended after a country's own official services only where they add something:
 # - removal tools (Take It Down, StopNCII) work from every country, so they are always appended;
 # - a worldwide CSAM-report route (CyberTipline, INHOPE) only when the country has no official CSAM hotline;
 # - a worldwide child-helpline directory only when the country has no official child helpline.
+# - a finder of national member hotlines (INHOPE) only when the country is unknown: a known country either has
+#   its own member hotline already listed, or has none, and then the finder leads nowhere.
 _ALWAYS_APPEND = {"removal"}
 _APPEND_IF_MISSING = {"csam_hotline", "child_helpline"}
+_ONLY_WHEN_COUNTRY_UNKNOWN = {"world_inhope"}
 
 PathLike = Union[str, Path]
 
@@ -90,6 +94,11 @@ def get(country_code: Optional[str], directory: Optional[PathLike] = None) -> Op
     return copy.deepcopy(entry) if entry is not None else None
 
 
+def reachable(service: dict) -> bool:
+    """A family can reach it: a phone number, a text keyword or a web page. Anything else is not shown."""
+    return bool(service.get("phone") or service.get("text") or service.get("web"))
+
+
 def _official(entry: Optional[dict], kinds: Optional[set]) -> List[dict]:
     if not entry:
         return []
@@ -97,6 +106,7 @@ def _official(entry: Optional[dict], kinds: Optional[set]) -> List[dict]:
         copy.deepcopy(service)
         for service in entry.get("services") or []
         if service.get("status") == OFFICIAL and (kinds is None or service.get("kind") in kinds)
+        and reachable(service)
     ]
 
 
@@ -118,7 +128,7 @@ def official_services(
     Worldwide official services are appended where useful (see ``_ALWAYS_APPEND`` and
     ``_APPEND_IF_MISSING``) unless ``include_world`` is False; a service the country already lists (same
     web address) is not repeated. An unknown or missing country code gets the worldwide services only.
-    Never returns an entry whose status is not ``official``.
+    Never returns an entry whose status is not ``official``, nor one with no phone, text or web to reach it.
     """
     wanted = set(kinds) if kinds is not None else None
     if wanted is not None:
@@ -137,7 +147,8 @@ def official_services(
     own_kinds = {service["kind"] for service in result}
     for service in world:
         kind = service["kind"]
-        useful = kind in _ALWAYS_APPEND or (kind in _APPEND_IF_MISSING and kind not in own_kinds)
+        useful = service["id"] not in _ONLY_WHEN_COUNTRY_UNKNOWN and (
+            kind in _ALWAYS_APPEND or (kind in _APPEND_IF_MISSING and kind not in own_kinds))
         if useful and not any(_same_service(service, mine) for mine in result):
             result.append(service)
     return result

@@ -3,8 +3,14 @@
     python -m safe_harbour.directory.validate              # directory/countries of this project
     python -m safe_harbour.directory.validate --dir PATH   # another folder (used by the tests)
 
-Prints every schema error, then a warning list of entries whose ``verified`` date is older than
-180 days, then a summary. Exits 1 if there is any error, 0 otherwise (warnings do not fail).
+Prints every schema error, then the entries whose ``page_seen`` date is older than 180 days, then every
+entry whose ``checked_live`` date is empty (read only in a stored copy of a page: it must be re-checked on
+the live page before a helpline deploys), then the result of the content check (what families would be
+shown), then a summary. Exits 1 if there is any error or any content problem; the lists do not fail.
+
+Dates: ``page_seen`` is the date of the copy of the page the fact was read on (the copy's own date when it
+shows one, otherwise the day it was read); ``checked_live`` is the day someone opened the live official page
+and saw the same fact (null until then). They are kept apart so a date never claims more than was done.
 """
 from __future__ import annotations
 
@@ -25,10 +31,11 @@ from safe_harbour.text.arabic import ARABIC_LETTER, normalize_letters
 STALE_AFTER_DAYS = 180
 
 TOP_KEYS = {"country", "name", "emergency_number", "names", "services"}
-EMERGENCY_KEYS = {"number", "status", "source", "verified"}
+EMERGENCY_KEYS = {"number", "status", "source", "page_seen", "checked_live"}
 NAMES_KEYS = {"en", "ar", "ar-latn"}
 SERVICE_KEYS = {
-    "id", "kind", "name", "handles", "web", "phone", "text", "hours", "languages", "source", "status", "verified",
+    "id", "kind", "name", "handles", "audience", "web", "phone", "text", "hours", "languages", "source", "status",
+    "page_seen", "checked_live",
 }
 BILINGUAL = ("en", "ar")
 
@@ -45,6 +52,8 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 class Report:
     errors: List[str] = field(default_factory=list)
     stale: List[str] = field(default_factory=list)
+    not_live: List[str] = field(default_factory=list)  # entries with no checked_live date, official ones first
+    hidden: List[str] = field(default_factory=list)  # official entries never shown: no way to reach them
     countries: int = 0
     services: int = 0
     by_status: Dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
@@ -107,15 +116,28 @@ class _Checker:
         if not isinstance(value, str) or not _URL.match(value.strip()):
             self.error(where, f"not an https URL: {value!r}")
 
-    def verified(self, where: str, value, label: str) -> None:
-        date = _as_date(value)
-        if date is None:
-            self.error(where, f"'verified' must be a date YYYY-MM-DD, got {value!r}")
-            return
-        if date > self.today:
-            self.error(where, f"'verified' date {date} is in the future")
-        elif (self.today - date).days > STALE_AFTER_DAYS:
-            self.report.stale.append(f"{label} (verified {date}, {(self.today - date).days} days ago)")
+    def dates(self, where: str, entry: dict, label: str, status) -> None:
+        """``page_seen`` is required; ``checked_live`` is null or a date on or after it; neither in the future."""
+        seen = _as_date(entry.get("page_seen"))
+        if seen is None:
+            self.error(where, f"'page_seen' must be a date YYYY-MM-DD, got {entry.get('page_seen')!r}")
+        elif seen > self.today:
+            self.error(where, f"'page_seen' date {seen} is in the future")
+        live_value = entry.get("checked_live")
+        live = _as_date(live_value)
+        if live_value is not None and live is None:
+            self.error(where, f"'checked_live' must be null or a date YYYY-MM-DD, got {live_value!r}")
+        elif live is not None and live > self.today:
+            self.error(where, f"'checked_live' date {live} is in the future")
+        elif live is not None and seen is not None and live < seen:
+            self.error(where, f"'checked_live' date {live} is before 'page_seen' {seen}")
+        last = live or seen
+        if last is not None and last <= self.today and (self.today - last).days > STALE_AFTER_DAYS:
+            self.report.stale.append(f"{label} (last seen {last}, {(self.today - last).days} days ago)")
+        if live_value is None:
+            official = "[official] " if status == "official" else ""
+            self.report.not_live.append(f"{official}{label.replace(' (official)', '')}: page seen {seen}, "
+                                        "not checked live")
 
     def status(self, where: str, value) -> None:
         if value not in STATUSES:
@@ -159,7 +181,7 @@ def _check_file(path: Path, data, checker: _Checker, seen_ids: Dict[str, str], s
                 checker.error(ewhere, f"number does not look like a phone number: {number!r}")
             checker.status(ewhere, emergency.get("status"))
             checker.url(ewhere, emergency.get("source"), required=True)
-            checker.verified(ewhere, emergency.get("verified"), f"{code} emergency number {number}")
+            checker.dates(ewhere, emergency, f"{code} emergency number {number}", emergency.get("status"))
 
     names = data.get("names")
     nwhere = f"{where}: names"
@@ -227,6 +249,8 @@ def _check_service(where, code, position, service, checker: _Checker, seen_ids: 
         checker.error(swhere, f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     checker.bilingual(f"{swhere}: name", service.get("name"))
     checker.bilingual(f"{swhere}: handles", service.get("handles"))
+    # Whom the service is for, in one short note shown beside it (official entries are shown, so they need one).
+    checker.bilingual(f"{swhere}: audience", service.get("audience"), required=service.get("status") == "official")
     checker.bilingual(f"{swhere}: hours", service.get("hours"), required=False)
 
     text = service.get("text")
@@ -248,7 +272,7 @@ def _check_service(where, code, position, service, checker: _Checker, seen_ids: 
         if phone is not None and not looks_like_phone(phone):
             checker.error(swhere, f"phone on an official entry does not look like a phone number: {phone!r}")
         if phone is None and service.get("web") is None and text is None:
-            checker.error(swhere, "an official entry needs at least one of web, phone or text")
+            checker.report.hidden.append(f"{sid}: official, but no phone, text or web to reach it, so never shown")
 
     languages = service.get("languages")
     if not isinstance(languages, list) or not languages:
@@ -258,7 +282,7 @@ def _check_service(where, code, position, service, checker: _Checker, seen_ids: 
             if not isinstance(lang, str) or not _LANGUAGE.match(lang):
                 checker.error(swhere, f"bad language code {lang!r}")
 
-    checker.verified(swhere, service.get("verified"), f"{sid} ({status})")
+    checker.dates(swhere, service, f"{sid} ({status})", status)
     checker.report.services += 1
     if status in checker.report.by_status:
         checker.report.by_status[status] += 1
@@ -287,6 +311,38 @@ def validate(directory=None, today: Optional[dt.date] = None) -> Report:
     return report
 
 
+def shown_problems(directory=None) -> List[str]:
+    """The content check: every answer the assistant can build from the directory (each country and none, each
+    topic, both languages) may show only services that are official, have a source, a way to reach them (phone,
+    text or web) and a note on whom they are for; an emergency number shown must be official with a source."""
+    from safe_harbour.directory import store
+    from safe_harbour.directory.render import PURPOSES, services_answer
+
+    problems = set()
+    data = store.load(directory)
+    by_id = {s["id"]: s for entry in data.values() for s in entry.get("services") or []}
+    for code in sorted(store.countries(directory)) + [None]:
+        for purpose in sorted(PURPOSES):
+            for language in ("en", "ar"):
+                answer = services_answer(code, purpose, language, directory=directory)
+                if not answer:
+                    continue
+                for sid in answer["services"]:
+                    service = by_id[sid]
+                    if service.get("status") != "official" or not service.get("source"):
+                        problems.add(f"{sid}: shown but not official with a source")
+                    if not (service.get("phone") or service.get("text") or service.get("web")):
+                        problems.add(f"{sid}: shown but has no phone, text or web")
+                    if not ((service.get("audience") or {}).get(language)):
+                        problems.add(f"{sid}: shown without a note on whom it is for ({language})")
+                number = answer.get("emergency")
+                if number:
+                    emergency = data[code]["emergency_number"]
+                    if emergency.get("status") != "official" or not emergency.get("source"):
+                        problems.add(f"{code} emergency number {number}: shown but not official with a source")
+    return sorted(problems)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Check the country directory of hotlines.")
     parser.add_argument("--dir", default=None, help="folder of country files (default: directory/countries)")
@@ -294,16 +350,31 @@ def main(argv=None) -> int:
     report = validate(args.dir)
     for line in report.errors:
         print(f"ERROR {line}")
+    problems = shown_problems(args.dir) if report.ok else []
+    for line in problems:
+        print(f"CONTENT {line}")
     if report.stale:
-        print(f"\nWARNING: {len(report.stale)} entries verified more than {STALE_AFTER_DAYS} days ago:")
+        print(f"\nWARNING: {len(report.stale)} entries last seen more than {STALE_AFTER_DAYS} days ago:")
         for line in report.stale:
+            print(f"  - {line}")
+    if report.hidden:
+        print(f"\nNOT SHOWN: {len(report.hidden)} official entries with no way to reach them:")
+        for line in report.hidden:
+            print(f"  - {line}")
+    if report.not_live:
+        shown = sum(1 for line in report.not_live if line.startswith("[official]"))
+        print(f"\nNOT CHECKED LIVE: {len(report.not_live)} entries ({shown} official) were read "
+              "only in a stored copy of a page. Check each on the live page and fill in checked_live before a "
+              "helpline deploys:")
+        for line in sorted(report.not_live, key=lambda line: not line.startswith("[official]")):
             print(f"  - {line}")
     counts = ", ".join(f"{status}: {report.by_status[status]}" for status in STATUSES)
     print(
         f"\n{report.countries} countries (+ worldwide), {report.services} services ({counts}); "
-        f"{len(report.errors)} errors, {len(report.stale)} stale"
+        f"{len(report.errors)} errors, {len(problems)} content problems, {len(report.stale)} stale, "
+        f"{len(report.not_live)} not checked live"
     )
-    return 1 if report.errors else 0
+    return 1 if report.errors or problems else 0
 
 
 if __name__ == "__main__":

@@ -145,3 +145,47 @@ def test_a_connection_that_cannot_receive_staff_messages_gets_the_helplines(stor
     assert "only works in the chat window" in messages[0]["text"] and "110" in messages[1]["text"]
     assert store.queue({"name": "omar", "role": "staff"}) == []
     assert store.closed_cases({"name": "amal", "role": "supervisor"})[0]["outcome"] == NO_STAFF_OUTCOME
+
+
+# --- issue 11: the first reply to danger, for each of the 14 Arab states -------------------------------------------
+ARAB_STATES = ["SA", "AE", "KW", "QA", "BH", "OM", "JO", "EG", "IQ", "LB", "PS", "TN", "DZ", "MA"]
+FALLBACK = {"en": "call your country's emergency number", "ar": "اتصل برقم الطوارئ في بلدك"}
+
+
+def _danger_response(language):
+    import pathlib
+    import yaml
+    path = pathlib.Path(__file__).resolve().parents[2] / "data" / "safety" / "responses.yml"
+    variations = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]["utter_immediate_danger"]
+    is_ar = lambda v: any(c.get("value") == "ar" for c in v.get("condition") or [])  # noqa: E731
+    return next(v for v in variations if is_ar(v) == (language == "ar"))
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("code", ARAB_STATES)
+def test_danger_answer_gives_a_verified_number_with_its_source_or_the_honest_fallback(code, language):
+    from safe_harbour.directory import get
+    from safe_harbour.directory.render import services_answer
+
+    answer = services_answer(code, "immediate_danger", language)
+    official = get(code)["emergency_number"] if (get(code)["emergency_number"] or {}).get("status") == "official" else None
+    if official:
+        assert official["number"] in answer["text"]
+        assert any(s["url"] == official["source"] for s in answer["metadata"]["sources"])
+    else:
+        assert FALLBACK[language] in answer["text"].lower()
+        assert answer["emergency"] is None
+
+    # The plain first reply (which works with the action server down) says the same for this country.
+    static = _danger_response(language)
+    if official:
+        sources = static["metadata"]["phone_sources"]
+        assert any(s["number"] == official["number"] and s["url"] == official["source"] for s in sources)
+    assert FALLBACK[language] in static["text"].lower()
+
+
+def test_the_official_jordan_and_us_911_are_in_the_first_reply():
+    for language in ("en", "ar"):
+        static = _danger_response(language)
+        numbers = {(s["country"], s["number"]) for s in static["metadata"]["phone_sources"]}
+        assert {("Jordan", "911"), ("United States", "911"), ("Bahrain", "999"), ("Kuwait", "112")} <= numbers

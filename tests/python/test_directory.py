@@ -18,6 +18,7 @@ def _service(**overrides):
         "kind": "child_helpline",
         "name": {"en": "Test line", "ar": "خط تجريبي"},
         "handles": {"en": "Testing", "ar": "اختبار"},
+        "audience": {"en": "Anyone testing", "ar": "لكل من يختبر"},
         "web": "https://example.org",
         "phone": "12345",
         "text": None,
@@ -25,7 +26,8 @@ def _service(**overrides):
         "languages": ["ar"],
         "source": "https://example.org/page",
         "status": "official",
-        "verified": dt.date(2026, 11, 1),
+        "page_seen": dt.date(2026, 11, 1),
+        "checked_live": None,
     }
     service.update(overrides)
     return service
@@ -36,7 +38,7 @@ def _country(code="XX", services=None, **overrides):
         "country": code,
         "name": {"en": "Testland", "ar": "بلد الاختبار"},
         "emergency_number": {"number": "112", "status": "official", "source": "https://example.org/e",
-                             "verified": dt.date(2026, 11, 1)},
+                             "page_seen": dt.date(2026, 11, 1), "checked_live": None},
         "names": {"en": ["testland"], "ar": ["بلد الاختبار"], "ar-latn": ["testlandia"]},
         "services": services if services is not None else [_service()],
     }
@@ -176,14 +178,16 @@ def test_validator_catches_a_broken_file(tmp_directory, capsys):
             source="http://example.org/page",  # not https
             status="official",
             phone="call the office",  # official entry, not a phone number
-            verified=dt.date.today() + dt.timedelta(days=30),  # future
+            page_seen=dt.date.today() + dt.timedelta(days=30),  # future
             notes="extra key",
         ),
-        _service(id="xx_no_source", source=None, status="maybe", verified="yesterday"),
+        _service(id="xx_no_source", source=None, status="maybe", page_seen="yesterday", checked_live="today"),
+        _service(id="xx_no_audience", audience=None),  # official: must say whom it is for
+        _service(id="xx_live_before_seen", checked_live=dt.date(2026, 10, 1)),  # before page_seen
         _service(id="xx_no_source"),  # duplicate id
     ])
     broken["emergency_number"] = {"number": "call us", "status": "official", "source": "https://example.org",
-                                  "verified": dt.date(2026, 1, 1)}
+                                  "page_seen": dt.date(2026, 1, 1), "checked_live": None}
     _write(tmp_directory, "xx.yml", broken)
 
     report = validate.validate(tmp_directory)
@@ -197,7 +201,10 @@ def test_validator_catches_a_broken_file(tmp_directory, capsys):
     assert "unknown keys: notes" in text
     assert "an https source URL is required" in text
     assert "status must be one of" in text
-    assert "'verified' must be a date" in text
+    assert "'page_seen' must be a date" in text
+    assert "'checked_live' must be null or a date" in text
+    assert "xx_no_audience: audience: must be a mapping" in text
+    assert "'checked_live' date 2026-10-01 is before 'page_seen'" in text
     assert "duplicate id" in text
     assert "emergency_number: number does not look like a phone number" in text
 
@@ -231,7 +238,7 @@ def test_validator_requires_world_file(tmp_path):
 
 
 def test_stale_entries_are_warnings_not_errors(tmp_directory, capsys):
-    _write(tmp_directory, "xx.yml", _country(services=[_service(verified=dt.date(2020, 1, 1))]))
+    _write(tmp_directory, "xx.yml", _country(services=[_service(page_seen=dt.date(2020, 1, 1))]))
     report = validate.validate(tmp_directory)
     assert report.errors == []
     assert any("xx_test_line" in line for line in report.stale)
@@ -253,3 +260,86 @@ def test_phone_shapes_accepted(value):
 @pytest.mark.parametrize("value", ["call us", "", "n/a", "see website", "1", None, 16000])
 def test_phone_shapes_rejected(value):
     assert not validate.looks_like_phone(value)
+
+
+# --- page seen versus checked live, and what families are shown ------------------------------------------------
+
+def test_validator_lists_every_entry_not_checked_live(tmp_directory, capsys):
+    _write(tmp_directory, "xx.yml", _country(services=[
+        _service(id="xx_seen_only"),
+        _service(id="xx_checked", checked_live=dt.date(2026, 11, 2)),
+        _service(id="xx_secondary", status="secondary", audience=None),
+    ]))
+    report = validate.validate(tmp_directory)
+    assert report.errors == []
+    listed = "\n".join(report.not_live)
+    assert "[official] xx_seen_only" in listed and "xx_secondary" in listed and "XX emergency number 112" in listed
+    assert "xx_checked" not in listed
+    assert validate.main(["--dir", str(tmp_directory)]) == 0
+    out = capsys.readouterr().out
+    assert "NOT CHECKED LIVE" in out and "  - [official] xx_seen_only: page seen 2026-11-01" in out
+    assert "xx_checked" not in out.split("NOT CHECKED LIVE")[1]
+
+
+def test_the_real_directory_lists_its_official_entries_as_not_checked_live():
+    # Nothing here has been opened on a live page yet (only stored copies could be read): every official entry
+    # must be listed, so nobody mistakes a page_seen date for a live check.
+    report = validate.validate()
+    listed = "\n".join(report.not_live)
+    for code in store.countries():
+        for service in store.get(code)["services"]:
+            if service["status"] == "official" and service["checked_live"] is None:
+                assert f"[official] {service['id']}: page seen" in listed
+
+
+def test_an_official_entry_with_no_way_to_reach_it_is_never_shown(tmp_directory):
+    _write(tmp_directory, "xx.yml", _country(services=[_service(id="xx_no_channel", web=None, phone=None)]))
+    report = validate.validate(tmp_directory)
+    assert report.errors == [] and any("xx_no_channel" in line for line in report.hidden)
+    assert store.official_services("XX", directory=tmp_directory) == [
+        s for s in store.official_services("XX", directory=tmp_directory) if s["id"] != "xx_no_channel"]
+    assert all(s["id"] != "xx_no_channel" for s in store.official_services("XX", directory=tmp_directory))
+
+
+def test_the_content_check_passes_on_the_real_directory():
+    assert validate.shown_problems() == []
+
+
+def test_the_content_check_catches_a_shown_service_without_an_audience_note(tmp_directory):
+    _write(tmp_directory, "xx.yml", _country(services=[_service(id="xx_silent", audience={"en": "Anyone", "ar": ""})]))
+    assert any("xx_silent: shown without a note on whom it is for (ar)" in p
+               for p in validate.shown_problems(tmp_directory))
+
+
+@pytest.mark.parametrize("code", ["EG"])
+def test_a_line_that_is_not_child_protection_is_never_offered(code):
+    # Egypt's NCCM mother-and-child health line (16021) is official but is not support for this problem.
+    from safe_harbour.directory.render import PURPOSES, services_answer
+    for purpose in PURPOSES:
+        answer = services_answer(code, purpose, "en")
+        assert "eg_nccm_mother_child_health_line" not in answer["services"]
+        assert "16021" not in answer["text"]
+
+
+def test_inhope_is_offered_only_when_the_country_is_unknown():
+    arab_states = ["SA", "AE", "KW", "QA", "BH", "OM", "JO", "EG", "IQ", "LB", "PS", "TN", "DZ", "MA"]
+    for code in arab_states:
+        assert all(s["id"] != "world_inhope" for s in store.official_services(code))
+    assert any(s["id"] == "world_inhope" for s in store.official_services(None))
+
+
+def test_every_shown_service_says_whom_it_is_for_in_the_answer():
+    from safe_harbour.directory.render import services_answer
+    answer = services_answer("SA", "report_hotline", "en")
+    assert "Take It Down" in answer["text"] and "(Images taken when the person was under 18, from any country)" in answer["text"]
+    assert "(Adults: images taken at 18 or over)" in answer["text"]
+
+
+def test_the_child_helpline_international_link_appears_only_once_verified():
+    from safe_harbour.directory.render import PURPOSES, services_answer
+    chi = next(s for s in store.get("WORLD")["services"] if s["id"] == "world_child_helpline_international")
+    for code in store.countries() + [None]:
+        for purpose in PURPOSES:
+            answer = services_answer(code, purpose, "en")
+            if answer and chi["status"] != "official":
+                assert "childhelplineinternational" not in answer["text"]
