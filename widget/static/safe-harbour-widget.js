@@ -26,6 +26,13 @@
   var ESC_WINDOW_MS = 1200;
   var DEFAULT_EXIT_URL = 'https://www.bbc.com/weather';
   var ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+  // The interface follows the language of the assistant's answers, judged by the share of Arabic letters
+  // (links left out). Measured on every written answer and directory answer: Arabic ones are 0.59 or more
+  // (service names stay in Latin letters), English ones 0; the bilingual notices (rate limit, long message)
+  // are about 0.45 and change nothing.
+  var ARABIC_ANSWER_SHARE = 0.5;
+  var ENGLISH_ANSWER_SHARE = 0.2;
+  var LINK_TARGET = /\]\([^)\s]*\)|https?:\/\/\S+/gi;
 
   // The script's own address: the default server and the place of the stylesheet and socket.io client.
   var scriptEl = document.currentScript;
@@ -189,16 +196,36 @@
     }
   }
 
-  function isArabicText(value) {
-    if (!value) return false;
+  /** Share of Arabic letters among the Arabic and Latin letters of `value`, links left out (null: no letters). */
+  function arabicShare(value) {
     var arabic = 0;
     var latin = 0;
-    for (var i = 0; i < value.length; i++) {
-      var ch = value.charAt(i);
+    var plain = String(value || '').replace(LINK_TARGET, ' ');
+    for (var i = 0; i < plain.length; i++) {
+      var ch = plain.charAt(i);
       if (ARABIC_LETTER.test(ch)) arabic++;
       else if (/[A-Za-z]/.test(ch)) latin++;
     }
-    return arabic > latin;
+    return arabic + latin ? arabic / (arabic + latin) : null;
+  }
+
+  function isArabicText(value) {
+    return arabicShare(value) > 0.5;
+  }
+
+  /** The language of an answer ("ar" or "en"), or null when it is bilingual or has no letters. */
+  function answerLanguage(m) {
+    var share = arabicShare([m.text].concat(m.buttons.map(function (b) { return b.title; })).join('\n'));
+    if (share === null) return null;
+    if (share >= ARABIC_ANSWER_SHARE) return 'ar';
+    return share <= ENGLISH_ANSWER_SHARE ? 'en' : null;
+  }
+
+  /** Arabic when the page (<html lang="ar…">) or the browser's language says so. */
+  function pageOrBrowserIsArabic() {
+    var pageLang = document.documentElement.getAttribute('lang') || '';
+    var browserLang = (global.navigator && global.navigator.language) || '';
+    return /^ar\b/i.test(pageLang) || /^ar\b/i.test(browserLang);
   }
 
   function resolveUrl(relative, base) {
@@ -289,7 +316,6 @@
     this.confirmed = false;
     this.queue = [];
     this.failures = 0;
-    this.sentCount = 0;
     var cfg = widget.config;
     var socket = global.io(cfg.serverUrl, {
       path: cfg.socketPath,
@@ -335,7 +361,6 @@
   SocketTransport.prototype.flush = function () {
     while (this.confirmed && this.socket.connected && this.queue.length) {
       var item = this.queue.shift();
-      this.sentCount++;
       this.socket.emit(this.widget.config.userEvent, {
         message: item.message,
         session_id: this.widget.sessionId,
@@ -353,7 +378,6 @@
   function RestTransport(widget) {
     this.widget = widget;
     this.chain = Promise.resolve();
-    this.sentCount = 0;
     this.closed = false;
     widget.onOnline();
   }
@@ -363,7 +387,6 @@
     var widget = this.widget;
     this.chain = this.chain.then(function () {
       if (self.closed) return null;
-      self.sentCount++;
       return fetch(widget.config.serverUrl.replace(/\/+$/, '') + widget.config.restPath, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -400,6 +423,7 @@
     this.isOffline = false;
     this.lastEscape = 0;
     this.transport = null;
+    this.requestedLanguage = null;
     this.listeners = [];
 
     var storedLang = storeGet('language');
@@ -835,6 +859,8 @@
   Widget.prototype.submitInput = function () {
     var value = this.input.value.replace(/\s+$/, '');
     if (!value.trim()) return;
+    // What the family types now decides the language of the next answer, whatever the toggle asked for.
+    this.requestedLanguage = null;
     this.input.value = '';
     this.updateInputDir();
     this.send(value.slice(0, MAX_MESSAGE_LENGTH), value.slice(0, MAX_MESSAGE_LENGTH));
@@ -849,13 +875,31 @@
     this.transport.send(message, { language: this.language, locale: navigator.language || '' });
   };
 
-  Widget.prototype.switchLanguage = function (lang) {
-    if (lang !== 'en' && lang !== 'ar') return;
-    if (lang === this.language) return;
+  Widget.prototype.setLanguage = function (lang) {
     this.language = lang;
     storeSet('language', lang);
     this.applyLanguage();
+  };
+
+  /** The toggle: switch the interface at once and tell the assistant (without a user bubble). */
+  Widget.prototype.switchLanguage = function (lang) {
+    if (lang !== 'en' && lang !== 'ar') return;
+    if (lang === this.language) return;
+    this.setLanguage(lang);
+    // Answers already on their way in the old language must not switch the interface back.
+    this.requestedLanguage = lang;
     this.send('/switch_language' + JSON.stringify({ language: lang }), null);
+  };
+
+  /** The interface follows the language the assistant (or staff) answers in; nothing is sent. */
+  Widget.prototype.followLanguage = function (m) {
+    var lang = answerLanguage(m);
+    if (!lang) return;
+    if (this.requestedLanguage) {
+      if (lang !== this.requestedLanguage) return;
+      this.requestedLanguage = null;
+    }
+    if (lang !== this.language) this.setLanguage(lang);
   };
 
   Widget.prototype.refuseFile = function () {
@@ -901,6 +945,7 @@
     if (shown === 'noAnswer' || shown === 'sendError') this.showConnection(null);
     if (!m) return;
     if (m.buttons.length) this.removeQuickReplies();
+    this.followLanguage(m);
     this.addMessage(m, true);
   };
 
@@ -963,7 +1008,7 @@
     }
     // socket.io client not on the page yet: load it from the server, fall back to REST if it fails.
     var queued = [];
-    this.transport = { send: function (m, md) { queued.push([m, md]); }, close: function () { queued = []; }, sentCount: 0 };
+    this.transport = { send: function (m, md) { queued.push([m, md]); }, close: function () { queued = []; } };
     var script = el('script', null, { src: cfg.socketIoUrl, async: '' });
     script.onload = function () {
       if (self.exiting) return;
@@ -1033,7 +1078,8 @@
     var serverUrl = typeof user.serverUrl === 'string' && user.serverUrl ? user.serverUrl
       : (scriptUrl ? new URL(scriptUrl).origin : global.location.origin);
     serverUrl = serverUrl.replace(/\/+$/, '');
-    var language = user.language === 'ar' ? 'ar' : 'en';
+    // Arabic when the site, the page or the browser says so: a family should not have to find the toggle.
+    var language = user.language === 'ar' || pageOrBrowserIsArabic() ? 'ar' : 'en';
     return {
       serverUrl: serverUrl,
       language: language,
@@ -1087,26 +1133,7 @@
       if (instance) instance.quickExit();
       else { storeClear(); global.location.replace(DEFAULT_EXIT_URL); }
     },
-    unmount: function () { if (instance) { instance.unmount(); instance = null; } },
-
-    // Test hooks (used by widget/tests). They render or report; they never send anything.
-    _renderBotMessage: function (msg) { if (instance) instance.onBotMessage(msg); },
-    _handoff: function (data) { if (instance) instance.onHandoff(data); },
-    _refuseFile: function () { if (instance) instance.refuseFile(); },
-    _state: function () {
-      if (!instance) return null;
-      var tr = instance.transport;
-      return {
-        sessionId: instance.sessionId,
-        language: instance.language,
-        open: instance.isOpen,
-        messages: instance.messages.length,
-        sent: tr ? tr.sentCount : 0,
-        connected: !!(tr && tr.socket ? tr.socket.connected && tr.confirmed : tr && !tr.socket),
-        transport: tr && tr.socket ? 'socketio' : 'rest'
-      };
-    },
-    _socket: function () { return instance && instance.transport && instance.transport.socket || null; }
+    unmount: function () { if (instance) { instance.unmount(); instance = null; } }
   };
 
   global.SafeHarbour = SafeHarbour;
