@@ -14,6 +14,8 @@
  *  - Nothing is written to localStorage. sessionStorage holds the session id, the language, the open state
  *    and the messages of this tab, and Quick exit clears all of it.
  *  - Files and images cannot be pasted or dropped: they are refused with a kind message and nothing is sent.
+ *  - "Prepare my report" buttons open report-form.js inside the widget; their payload is never sent, and
+ *    nothing typed into that form leaves the page.
  */
 (function (global) {
   'use strict';
@@ -33,6 +35,8 @@
   var ARABIC_ANSWER_SHARE = 0.5;
   var ENGLISH_ANSWER_SHARE = 0.2;
   var LINK_TARGET = /\]\([^)\s]*\)|https?:\/\/\S+/gi;
+  // "Prepare my report" buttons open the report form in the page (report-form.js): they are never sent.
+  var REPORT_PAYLOAD = /^\/prepare_report(\{.*\})?$/;
 
   // The script's own address: the default server and the place of the stylesheet and socket.io client.
   var scriptEl = document.currentScript;
@@ -69,7 +73,8 @@
       sendError: 'Your message could not be sent. Please try again.',
       staffJoined: 'A person from the helpline has joined the chat.',
       staffLeft: 'The helpline staff member has left the chat. Safe Harbour will carry on with you.',
-      escHint: 'Press Esc twice to leave quickly.'
+      escHint: 'Press Esc twice to leave quickly.',
+      reportUnavailable: 'The report form could not be loaded. Please try again later.'
     },
     ar: {
       title: 'الملاذ الآمن',
@@ -101,7 +106,8 @@
       sendError: 'تعذّر إرسال رسالتك. من فضلك حاول مرة أخرى.',
       staffJoined: 'انضم شخص من خط المساعدة إلى المحادثة.',
       staffLeft: 'غادر موظف خط المساعدة المحادثة. سيتابع الملاذ الآمن معك.',
-      escHint: 'اضغط Esc مرتين للمغادرة بسرعة.'
+      escHint: 'اضغط Esc مرتين للمغادرة بسرعة.',
+      reportUnavailable: 'تعذّر تحميل نموذج البلاغ. من فضلك حاول مرة أخرى لاحقًا.'
     }
   };
 
@@ -219,6 +225,13 @@
     if (share === null) return null;
     if (share >= ARABIC_ANSWER_SHARE) return 'ar';
     return share <= ENGLISH_ANSWER_SHARE ? 'en' : null;
+  }
+
+  /** The template a "Prepare my report" payload asks for ('' for the default), or null for any other payload. */
+  function reportTemplate(payload) {
+    var match = REPORT_PAYLOAD.exec(payload);
+    if (!match) return null;
+    try { return (match[1] && String(JSON.parse(match[1]).template || '')) || ''; } catch (e) { return ''; }
   }
 
   /** Arabic when the page (<html lang="ar…">) or the browser's language says so. */
@@ -425,6 +438,8 @@
     this.transport = null;
     this.requestedLanguage = null;
     this.listeners = [];
+    this.reportForm = null;   // a promise of the report form, once report-form.js is here
+    this.report = null;       // the form, once opened
 
     var storedLang = storeGet('language');
     this.language = storedLang === 'ar' || storedLang === 'en' ? storedLang : config.language;
@@ -442,6 +457,7 @@
     this.setOpen(this.isOpen, false);
     this.listen();
     this.connect();
+    this.loadReportForm();
   }
 
   Widget.prototype.t = function (key) {
@@ -788,12 +804,20 @@
     } else if (!isUser && m.reviewed) {
       item.appendChild(text(el('p', 'sh-reviewed'), this.t('reviewed').replace('{date}', m.reviewed)));
     }
-    if (withButtons && m.buttons && m.buttons.length) {
+    var buttons = (m.buttons || []).filter(function (b) {
+      return reportTemplate(b.payload) === null || self.config.reportFormUrl;
+    });
+    if (withButtons && buttons.length) {
       var group = el('div', 'sh-quick-replies', { role: 'group', 'aria-label': m.text ? m.text.slice(0, 80) : this.t('bot') });
-      m.buttons.forEach(function (b) {
+      buttons.forEach(function (b) {
         var btn = el('button', 'sh-btn sh-quick-reply', { type: 'button', dir: 'auto' });
         btn.textContent = b.title;
         btn.addEventListener('click', function () {
+          var template = reportTemplate(b.payload);
+          if (template !== null) {
+            self.openReport(template);
+            return;
+          }
           self.send(b.payload, b.title);
           self.focusInput();
         });
@@ -904,7 +928,43 @@
 
   Widget.prototype.refuseFile = function () {
     if (this.exiting) return;
-    this.addMessage({ role: 'notice', key: 'refusal' });
+    if (this.report && this.report.isOpen()) this.report.refuse();
+    else this.addMessage({ role: 'notice', key: 'refusal' });
+  };
+
+  /** Loads report-form.js (which fetches its templates and routes) now, so nothing is fetched while typing. */
+  Widget.prototype.loadReportForm = function () {
+    var self = this;
+    var create = function () {
+      if (self.exiting || !global.SafeHarbourReportForm) return;
+      self.reportForm = global.SafeHarbourReportForm.create(self.config.serverUrl, {
+        panel: self.panel,
+        onClose: function () { self.focusInput(); }
+      });
+      self.reportForm['catch'](function () { /* a notice says so if its button is used */ });
+    };
+    if (!this.config.reportFormUrl) return;
+    if (global.SafeHarbourReportForm) {
+      create();
+      return;
+    }
+    var script = el('script', null, { src: this.config.reportFormUrl, async: '' });
+    script.onload = create;
+    document.head.appendChild(script);
+  };
+
+  Widget.prototype.openReport = function (template) {
+    var self = this;
+    var unavailable = function () { self.addMessage({ role: 'notice', key: 'reportUnavailable' }); };
+    if (!this.reportForm) {
+      unavailable();
+      return;
+    }
+    this.reportForm.then(function (form) {
+      if (self.exiting) return;
+      self.report = form;
+      form.open(template, self.language);
+    }, unavailable);
   };
 
   Widget.prototype.startTyping = function () {
@@ -1034,6 +1094,7 @@
     clearTimeout(this.typingTimer);
     clearTimeout(this.offlineTimer);
     this.input.value = '';
+    if (this.report) this.report.destroy();
     this.destroyDom();
     // Hide whatever the host page shows while the neutral page loads.
     try {
@@ -1063,6 +1124,7 @@
 
   Widget.prototype.unmount = function () {
     this.exiting = true;
+    if (this.report) this.report.destroy();
     try { if (this.transport) this.transport.close(); } catch (e) { /* ignore */ }
     clearTimeout(this.typingTimer);
     clearTimeout(this.offlineTimer);
@@ -1098,6 +1160,8 @@
       replyTimeoutMs: typeof user.replyTimeoutMs === 'number' ? user.replyTimeoutMs : 45000,
       persistMessages: user.persistMessages !== false,
       welcome: user.welcome !== false,
+      reportFormUrl: user.reports === false ? null
+        : (scriptBase ? scriptBase + 'report-form.js' : serverUrl + '/widget/report-form.js'),
       onExit: typeof user.onExit === 'function' ? user.onExit : null
     };
   }

@@ -156,6 +156,17 @@ export function userUttered(page) {
   return page.sent;
 }
 
+/** Reads what this origin keeps in the tab's storage, from a blank page of the same origin. */
+export async function storageOfOrigin(page) {
+  const probe = `${SERVER}/__safe_harbour_storage_probe`;
+  await page.route(probe, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
+  await page.goto(probe);
+  return page.evaluate(() => ({
+    session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
+    local: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])),
+  }));
+}
+
 export function ensureScreenshotDir() {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   return SCREENSHOT_DIR;

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SKIP, SERVER, EXIT_URL, launchBrowser, newPage, openChat, say, userUttered,
+  SKIP, SERVER, EXIT_URL, launchBrowser, newPage, openChat, say, userUttered, storageOfOrigin,
 } from './helpers.mjs';
 
 const ROOT = '[data-safe-harbour]';
@@ -136,17 +136,6 @@ test('HTML, scripts and images in bot messages are shown as text, never rendered
   assert.deepEqual(userUttered(page), [], 'rendering sends nothing');
   await page.close();
 });
-
-/** Reads what this origin keeps in the tab's storage, from a blank page of the same origin. */
-async function storageOfOrigin(page) {
-  const probe = `${SERVER}/__safe_harbour_storage_probe`;
-  await page.route(probe, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
-  await page.goto(probe);
-  return page.evaluate(() => ({
-    session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
-    local: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])),
-  }));
-}
 
 test('Keyboard only: open, talk, then Esc twice exits and leaves nothing in the DOM or storage', { skip: SKIP, timeout: 180000 }, async () => {
   const page = await newPage(browser.context);
