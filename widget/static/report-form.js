@@ -82,6 +82,12 @@
     return node;
   }
 
+  /** Today in words ("7 December 2026", "٧ ديسمبر ٢٠٢٦"): no day/month order to misread, no bidi reordering. */
+  function longDate(lang) {
+    return new Intl.DateTimeFormat(lang === 'ar' ? 'ar' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' })
+      .format(new Date());
+  }
+
   function today() {
     var d = new Date();
     return d.getFullYear() + '-' + ('0' + (d.getMonth() + 1)).slice(-2) + '-' + ('0' + d.getDate()).slice(-2);
@@ -313,7 +319,7 @@
     var chosen = this.content.countries.filter(function (c) { return c.code === self.country; })[0];
     var route = chosen && chosen.route[lang];
     var computed = {
-      date: today(),
+      date: longDate(lang),
       // Only a country with checked official contacts (they carry sources) gets them; others a plain sentence.
       police_route: route && route.sources ? route.text : this.t('noRoute')
     };
