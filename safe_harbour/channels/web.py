@@ -8,6 +8,9 @@ from sanic.exceptions import NotFound
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from safe_harbour.directory import countries
+from safe_harbour.directory.render import country_name, services_answer
+
 WIDGET_DIR = pathlib.Path(__file__).resolve().parents[2] / "widget"
 STATIC_DIR = WIDGET_DIR / "static"
 SOCKETIO_CLIENT = WIDGET_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
@@ -20,6 +23,29 @@ def _static_file(path: pathlib.Path):
         return await response.file(str(path))
 
     return serve
+
+
+def report_routes() -> dict:
+    """Every country's official police route, in both languages, for the widget's report form.
+
+    The same answer the assistant gives to "report to the police" (official entries only), so the form can
+    add it to a family's report in the browser without asking the server anything while they write.
+    """
+    return {
+        "countries": [
+            {
+                "code": code,
+                "name": {lang: country_name(code, lang) for lang in ("en", "ar")},
+                "route": {lang: _route(code, lang) for lang in ("en", "ar")},
+            }
+            for code in countries()
+        ]
+    }
+
+
+def _route(code: Text, lang: Text) -> dict:
+    answer = services_answer(code, "report_police", lang, list_world_when_unknown=False)
+    return {"text": answer["text"], **answer["metadata"]}
 
 
 class WebChatPages(InputChannel):
@@ -37,6 +63,10 @@ class WebChatPages(InputChannel):
         pages.add_route(_static_file(STATIC_DIR / "demo.html"), "/chat", methods=["GET"], name="chat")
         pages.add_route(_static_file(SOCKETIO_CLIENT), "/widget/vendor/socket.io.min.js", methods=["GET"],
                         name="socketio_client")
+
+        @pages.route("/widget/report-routes.json", methods=["GET"])
+        async def widget_report_routes(_: Request) -> HTTPResponse:
+            return response.json(report_routes(), ensure_ascii=False)
 
         @pages.route("/widget/<name:str>", methods=["GET"])
         async def widget_file(_: Request, name: str) -> HTTPResponse:

@@ -14,6 +14,8 @@
  *  - Nothing is written to localStorage. sessionStorage holds the session id, the language, the open state
  *    and the messages of this tab, and Quick exit clears all of it.
  *  - Files and images cannot be pasted or dropped: they are refused with a kind message and nothing is sent.
+ *  - "Prepare my report" buttons open report-form.js inside the widget; their payload is never sent, and
+ *    nothing typed into that form leaves the page.
  */
 (function (global) {
   'use strict';
@@ -26,6 +28,15 @@
   var ESC_WINDOW_MS = 1200;
   var DEFAULT_EXIT_URL = 'https://www.bbc.com/weather';
   var ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+  // The interface follows the language of the assistant's answers, judged by the share of Arabic letters
+  // (links left out). Measured on every written answer and directory answer: Arabic ones are 0.59 or more
+  // (service names stay in Latin letters), English ones 0; the bilingual notices (rate limit, long message)
+  // are about 0.45 and change nothing.
+  var ARABIC_ANSWER_SHARE = 0.5;
+  var ENGLISH_ANSWER_SHARE = 0.2;
+  var LINK_TARGET = /\]\([^)\s]*\)|https?:\/\/\S+/gi;
+  // "Prepare my report" buttons open the report form in the page (report-form.js): they are never sent.
+  var REPORT_PAYLOAD = /^\/prepare_report(\{.*\})?$/;
 
   // The script's own address: the default server and the place of the stylesheet and socket.io client.
   var scriptEl = document.currentScript;
@@ -62,7 +73,8 @@
       sendError: 'Your message could not be sent. Please try again.',
       staffJoined: 'A person from the helpline has joined the chat.',
       staffLeft: 'The helpline staff member has left the chat. Safe Harbour will carry on with you.',
-      escHint: 'Press Esc twice to leave quickly.'
+      escHint: 'Press Esc twice to leave quickly.',
+      reportUnavailable: 'The report form could not be loaded. Please try again later.'
     },
     ar: {
       title: 'الملاذ الآمن',
@@ -94,7 +106,8 @@
       sendError: 'تعذّر إرسال رسالتك. من فضلك حاول مرة أخرى.',
       staffJoined: 'انضم شخص من خط المساعدة إلى المحادثة.',
       staffLeft: 'غادر موظف خط المساعدة المحادثة. سيتابع الملاذ الآمن معك.',
-      escHint: 'اضغط Esc مرتين للمغادرة بسرعة.'
+      escHint: 'اضغط Esc مرتين للمغادرة بسرعة.',
+      reportUnavailable: 'تعذّر تحميل نموذج البلاغ. من فضلك حاول مرة أخرى لاحقًا.'
     }
   };
 
@@ -189,16 +202,43 @@
     }
   }
 
-  function isArabicText(value) {
-    if (!value) return false;
+  /** Share of Arabic letters among the Arabic and Latin letters of `value`, links left out (null: no letters). */
+  function arabicShare(value) {
     var arabic = 0;
     var latin = 0;
-    for (var i = 0; i < value.length; i++) {
-      var ch = value.charAt(i);
+    var plain = String(value || '').replace(LINK_TARGET, ' ');
+    for (var i = 0; i < plain.length; i++) {
+      var ch = plain.charAt(i);
       if (ARABIC_LETTER.test(ch)) arabic++;
       else if (/[A-Za-z]/.test(ch)) latin++;
     }
-    return arabic > latin;
+    return arabic + latin ? arabic / (arabic + latin) : null;
+  }
+
+  function isArabicText(value) {
+    return arabicShare(value) > 0.5;
+  }
+
+  /** The language of an answer ("ar" or "en"), or null when it is bilingual or has no letters. */
+  function answerLanguage(m) {
+    var share = arabicShare([m.text].concat(m.buttons.map(function (b) { return b.title; })).join('\n'));
+    if (share === null) return null;
+    if (share >= ARABIC_ANSWER_SHARE) return 'ar';
+    return share <= ENGLISH_ANSWER_SHARE ? 'en' : null;
+  }
+
+  /** The template a "Prepare my report" payload asks for ('' for the default), or null for any other payload. */
+  function reportTemplate(payload) {
+    var match = REPORT_PAYLOAD.exec(payload);
+    if (!match) return null;
+    try { return (match[1] && String(JSON.parse(match[1]).template || '')) || ''; } catch (e) { return ''; }
+  }
+
+  /** Arabic when the page (<html lang="ar…">) or the browser's language says so. */
+  function pageOrBrowserIsArabic() {
+    var pageLang = document.documentElement.getAttribute('lang') || '';
+    var browserLang = (global.navigator && global.navigator.language) || '';
+    return /^ar\b/i.test(pageLang) || /^ar\b/i.test(browserLang);
   }
 
   function resolveUrl(relative, base) {
@@ -289,7 +329,6 @@
     this.confirmed = false;
     this.queue = [];
     this.failures = 0;
-    this.sentCount = 0;
     var cfg = widget.config;
     var socket = global.io(cfg.serverUrl, {
       path: cfg.socketPath,
@@ -335,7 +374,6 @@
   SocketTransport.prototype.flush = function () {
     while (this.confirmed && this.socket.connected && this.queue.length) {
       var item = this.queue.shift();
-      this.sentCount++;
       this.socket.emit(this.widget.config.userEvent, {
         message: item.message,
         session_id: this.widget.sessionId,
@@ -353,7 +391,6 @@
   function RestTransport(widget) {
     this.widget = widget;
     this.chain = Promise.resolve();
-    this.sentCount = 0;
     this.closed = false;
     widget.onOnline();
   }
@@ -363,7 +400,6 @@
     var widget = this.widget;
     this.chain = this.chain.then(function () {
       if (self.closed) return null;
-      self.sentCount++;
       return fetch(widget.config.serverUrl.replace(/\/+$/, '') + widget.config.restPath, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
@@ -400,7 +436,10 @@
     this.isOffline = false;
     this.lastEscape = 0;
     this.transport = null;
+    this.requestedLanguage = null;
     this.listeners = [];
+    this.reportForm = null;   // a promise of the report form, once report-form.js is here
+    this.report = null;       // the form, once opened
 
     var storedLang = storeGet('language');
     this.language = storedLang === 'ar' || storedLang === 'en' ? storedLang : config.language;
@@ -418,6 +457,7 @@
     this.setOpen(this.isOpen, false);
     this.listen();
     this.connect();
+    this.loadReportForm();
   }
 
   Widget.prototype.t = function (key) {
@@ -764,12 +804,20 @@
     } else if (!isUser && m.reviewed) {
       item.appendChild(text(el('p', 'sh-reviewed'), this.t('reviewed').replace('{date}', m.reviewed)));
     }
-    if (withButtons && m.buttons && m.buttons.length) {
+    var buttons = (m.buttons || []).filter(function (b) {
+      return reportTemplate(b.payload) === null || self.config.reportFormUrl;
+    });
+    if (withButtons && buttons.length) {
       var group = el('div', 'sh-quick-replies', { role: 'group', 'aria-label': m.text ? m.text.slice(0, 80) : this.t('bot') });
-      m.buttons.forEach(function (b) {
+      buttons.forEach(function (b) {
         var btn = el('button', 'sh-btn sh-quick-reply', { type: 'button', dir: 'auto' });
         btn.textContent = b.title;
         btn.addEventListener('click', function () {
+          var template = reportTemplate(b.payload);
+          if (template !== null) {
+            self.openReport(template);
+            return;
+          }
           self.send(b.payload, b.title);
           self.focusInput();
         });
@@ -835,6 +883,8 @@
   Widget.prototype.submitInput = function () {
     var value = this.input.value.replace(/\s+$/, '');
     if (!value.trim()) return;
+    // What the family types now decides the language of the next answer, whatever the toggle asked for.
+    this.requestedLanguage = null;
     this.input.value = '';
     this.updateInputDir();
     this.send(value.slice(0, MAX_MESSAGE_LENGTH), value.slice(0, MAX_MESSAGE_LENGTH));
@@ -849,18 +899,72 @@
     this.transport.send(message, { language: this.language, locale: navigator.language || '' });
   };
 
-  Widget.prototype.switchLanguage = function (lang) {
-    if (lang !== 'en' && lang !== 'ar') return;
-    if (lang === this.language) return;
+  Widget.prototype.setLanguage = function (lang) {
     this.language = lang;
     storeSet('language', lang);
     this.applyLanguage();
+  };
+
+  /** The toggle: switch the interface at once and tell the assistant (without a user bubble). */
+  Widget.prototype.switchLanguage = function (lang) {
+    if (lang !== 'en' && lang !== 'ar') return;
+    if (lang === this.language) return;
+    this.setLanguage(lang);
+    // Answers already on their way in the old language must not switch the interface back.
+    this.requestedLanguage = lang;
     this.send('/switch_language' + JSON.stringify({ language: lang }), null);
+  };
+
+  /** The interface follows the language the assistant (or staff) answers in; nothing is sent. */
+  Widget.prototype.followLanguage = function (m) {
+    var lang = answerLanguage(m);
+    if (!lang) return;
+    if (this.requestedLanguage) {
+      if (lang !== this.requestedLanguage) return;
+      this.requestedLanguage = null;
+    }
+    if (lang !== this.language) this.setLanguage(lang);
   };
 
   Widget.prototype.refuseFile = function () {
     if (this.exiting) return;
-    this.addMessage({ role: 'notice', key: 'refusal' });
+    if (this.report && this.report.isOpen()) this.report.refuse();
+    else this.addMessage({ role: 'notice', key: 'refusal' });
+  };
+
+  /** Loads report-form.js (which fetches its templates and routes) now, so nothing is fetched while typing. */
+  Widget.prototype.loadReportForm = function () {
+    var self = this;
+    var create = function () {
+      if (self.exiting || !global.SafeHarbourReportForm) return;
+      self.reportForm = global.SafeHarbourReportForm.create(self.config.serverUrl, {
+        panel: self.panel,
+        onClose: function () { self.focusInput(); }
+      });
+      self.reportForm['catch'](function () { /* a notice says so if its button is used */ });
+    };
+    if (!this.config.reportFormUrl) return;
+    if (global.SafeHarbourReportForm) {
+      create();
+      return;
+    }
+    var script = el('script', null, { src: this.config.reportFormUrl, async: '' });
+    script.onload = create;
+    document.head.appendChild(script);
+  };
+
+  Widget.prototype.openReport = function (template) {
+    var self = this;
+    var unavailable = function () { self.addMessage({ role: 'notice', key: 'reportUnavailable' }); };
+    if (!this.reportForm) {
+      unavailable();
+      return;
+    }
+    this.reportForm.then(function (form) {
+      if (self.exiting) return;
+      self.report = form;
+      form.open(template, self.language);
+    }, unavailable);
   };
 
   Widget.prototype.startTyping = function () {
@@ -901,6 +1005,7 @@
     if (shown === 'noAnswer' || shown === 'sendError') this.showConnection(null);
     if (!m) return;
     if (m.buttons.length) this.removeQuickReplies();
+    this.followLanguage(m);
     this.addMessage(m, true);
   };
 
@@ -963,7 +1068,7 @@
     }
     // socket.io client not on the page yet: load it from the server, fall back to REST if it fails.
     var queued = [];
-    this.transport = { send: function (m, md) { queued.push([m, md]); }, close: function () { queued = []; }, sentCount: 0 };
+    this.transport = { send: function (m, md) { queued.push([m, md]); }, close: function () { queued = []; } };
     var script = el('script', null, { src: cfg.socketIoUrl, async: '' });
     script.onload = function () {
       if (self.exiting) return;
@@ -989,6 +1094,7 @@
     clearTimeout(this.typingTimer);
     clearTimeout(this.offlineTimer);
     this.input.value = '';
+    if (this.report) this.report.destroy();
     this.destroyDom();
     // Hide whatever the host page shows while the neutral page loads.
     try {
@@ -1018,6 +1124,7 @@
 
   Widget.prototype.unmount = function () {
     this.exiting = true;
+    if (this.report) this.report.destroy();
     try { if (this.transport) this.transport.close(); } catch (e) { /* ignore */ }
     clearTimeout(this.typingTimer);
     clearTimeout(this.offlineTimer);
@@ -1033,7 +1140,8 @@
     var serverUrl = typeof user.serverUrl === 'string' && user.serverUrl ? user.serverUrl
       : (scriptUrl ? new URL(scriptUrl).origin : global.location.origin);
     serverUrl = serverUrl.replace(/\/+$/, '');
-    var language = user.language === 'ar' ? 'ar' : 'en';
+    // Arabic when the site, the page or the browser says so: a family should not have to find the toggle.
+    var language = user.language === 'ar' || pageOrBrowserIsArabic() ? 'ar' : 'en';
     return {
       serverUrl: serverUrl,
       language: language,
@@ -1052,6 +1160,8 @@
       replyTimeoutMs: typeof user.replyTimeoutMs === 'number' ? user.replyTimeoutMs : 45000,
       persistMessages: user.persistMessages !== false,
       welcome: user.welcome !== false,
+      reportFormUrl: user.reports === false ? null
+        : (scriptBase ? scriptBase + 'report-form.js' : serverUrl + '/widget/report-form.js'),
       onExit: typeof user.onExit === 'function' ? user.onExit : null
     };
   }
@@ -1087,26 +1197,7 @@
       if (instance) instance.quickExit();
       else { storeClear(); global.location.replace(DEFAULT_EXIT_URL); }
     },
-    unmount: function () { if (instance) { instance.unmount(); instance = null; } },
-
-    // Test hooks (used by widget/tests). They render or report; they never send anything.
-    _renderBotMessage: function (msg) { if (instance) instance.onBotMessage(msg); },
-    _handoff: function (data) { if (instance) instance.onHandoff(data); },
-    _refuseFile: function () { if (instance) instance.refuseFile(); },
-    _state: function () {
-      if (!instance) return null;
-      var tr = instance.transport;
-      return {
-        sessionId: instance.sessionId,
-        language: instance.language,
-        open: instance.isOpen,
-        messages: instance.messages.length,
-        sent: tr ? tr.sentCount : 0,
-        connected: !!(tr && tr.socket ? tr.socket.connected && tr.confirmed : tr && !tr.socket),
-        transport: tr && tr.socket ? 'socketio' : 'rest'
-      };
-    },
-    _socket: function () { return instance && instance.transport && instance.transport.socket || null; }
+    unmount: function () { if (instance) { instance.unmount(); instance = null; } }
   };
 
   global.SafeHarbour = SafeHarbour;

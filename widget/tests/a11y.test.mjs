@@ -35,8 +35,8 @@ for (const lang of ['en', 'ar']) {
     await page.screenshot({ path: file });
     console.log(`# screenshot ${file}`);
 
-    await page.evaluate(() => window.SafeHarbour._refuseFile());
-    await page.evaluate((l) => window.SafeHarbour._renderBotMessage({
+    await page.evaluate(() => window.SafeHarbourTest.pasteFile());
+    await page.evaluate((l) => window.SafeHarbourTest.renderBotMessage({
       text: l === 'ar' ? 'مرحباً، أنا من فريق خط المساعدة.' : 'Hello, I am from the helpline team.',
       metadata: { from: 'staff' },
     }), lang);

@@ -30,7 +30,7 @@ test('English conversation: the assistant answers, with sources and quick replie
   assert.equal(sent.length, 1);
   assert.equal(sent[0].data.message, EN_DEEPFAKE);
   assert.equal(sent[0].data.metadata.language, 'en');
-  const state = await page.evaluate(() => window.SafeHarbour._state());
+  const state = await page.evaluate(() => window.SafeHarbourTest.state());
   assert.equal(sent[0].data.session_id, state.sessionId);
 
   // This answer carries sources: they are shown under it as safe links.
@@ -135,14 +135,14 @@ test('A dropped connection reconnects with the same session id and the conversat
   const page = await newPage(browser.context);
   await openChat(page, { lang: 'en' });
   await say(page, EN_DEEPFAKE);
-  const { sessionId } = await page.evaluate(() => window.SafeHarbour._state());
+  const { sessionId } = await page.evaluate(() => window.SafeHarbourTest.state());
   const requestsBefore = page.sessionRequests.length;
   const shown = await botCount(page);
 
   // Drop the transport under socket.io (as a network cut does); the client reconnects by itself.
-  await page.evaluate(() => window.SafeHarbour._socket().io.engine.close());
-  await page.waitForFunction(() => !window.SafeHarbour._state().connected, null, { timeout: 10000 }).catch(() => {});
-  await page.waitForFunction(() => window.SafeHarbour._state().connected, null, { timeout: 30000 });
+  await page.evaluate(() => window.SafeHarbourTest.socket().io.engine.close());
+  await page.waitForFunction(() => !window.SafeHarbourTest.state().connected, null, { timeout: 10000 }).catch(() => {});
+  await page.waitForFunction(() => window.SafeHarbourTest.state().connected, null, { timeout: 30000 });
   assert.ok(page.sessionRequests.length > requestsBefore, 'a new session_request after reconnecting');
   assert.equal(page.sessionRequests.at(-1).session_id, sessionId, 'the same session id');
   assert.equal(await botCount(page), shown, 'the conversation is still on the page');

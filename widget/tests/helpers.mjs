@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const PROJECT_ROOT = path.resolve(here, '..', '..');
 export const SCREENSHOT_DIR = path.join(PROJECT_ROOT, 'results', 'screenshots');
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+/** The tests' hooks into the widget (window.SafeHarbourTest), added to every page: not in the embedded widget. */
+export const PAGE_HOOKS_PATH = path.join(here, 'page-hooks.js');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SERVER = (process.env.SAFE_HARBOUR_URL || '').replace(/\/+$/, '');
 export const EXIT_URL = 'https://www.bbc.com/weather';
@@ -25,7 +27,7 @@ export const ANSWER_TIMEOUT = Number(process.env.SAFE_HARBOUR_ANSWER_TIMEOUT_MS 
 export const ARABIC = /[\u0600-\u06FF]/;
 
 /** Launches Debian's Chromium headless with a fresh user-data dir. Returns {context, close}. */
-export async function launchBrowser() {
+export async function launchBrowser({ locale = 'en-GB' } = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium chromium-driver`);
   }
@@ -42,8 +44,9 @@ export async function launchBrowser() {
       '--no-first-run',
     ],
     viewport: { width: 1000, height: 760 },
-    locale: 'en-GB',
+    locale,
   });
+  await context.addInitScript({ path: PAGE_HOOKS_PATH });
   // Nothing in these tests may reach the internet: the exit page is answered locally, anything else fails.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost|\[::1\])/, (route) => {
     if (route.request().url().startsWith(EXIT_URL)) {
@@ -98,11 +101,22 @@ function record(page, payload) {
   }
 }
 
-/** Loads the demo chat page and waits until the widget has a confirmed session. */
+/**
+ * Loads the demo chat page (`lang: null` leaves the language to the page and the browser) and waits until
+ * the widget has a confirmed session.
+ */
 export async function openChat(page, { lang = 'en', open = true } = {}) {
-  await page.goto(`${SERVER}/chat?lang=${lang}${open ? '' : '&open=0'}`);
+  const query = new URLSearchParams();
+  if (lang) query.set('lang', lang);
+  if (!open) query.set('open', '0');
+  await page.goto(`${SERVER}/chat?${query}`);
+  await waitForWidget(page);
+}
+
+/** Waits until the widget is on the page and has a confirmed session. */
+export async function waitForWidget(page) {
   await page.waitForSelector('[data-safe-harbour]');
-  await page.waitForFunction(() => window.SafeHarbour && window.SafeHarbour._state() && window.SafeHarbour._state().connected,
+  await page.waitForFunction(() => window.SafeHarbourTest.state() && window.SafeHarbourTest.state().connected,
     null, { timeout: 30000 });
 }
 
@@ -140,6 +154,17 @@ export async function say(page, message) {
 /** Every user message that left the page so far (socket.io frames, polling bodies, REST posts). */
 export function userUttered(page) {
   return page.sent;
+}
+
+/** Reads what this origin keeps in the tab's storage, from a blank page of the same origin. */
+export async function storageOfOrigin(page) {
+  const probe = `${SERVER}/__safe_harbour_storage_probe`;
+  await page.route(probe, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
+  await page.goto(probe);
+  return page.evaluate(() => ({
+    session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
+    local: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])),
+  }));
 }
 
 export function ensureScreenshotDir() {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SKIP, SERVER, EXIT_URL, launchBrowser, newPage, openChat, say, userUttered,
+  SKIP, SERVER, EXIT_URL, launchBrowser, newPage, openChat, say, userUttered, storageOfOrigin,
 } from './helpers.mjs';
 
 const ROOT = '[data-safe-harbour]';
@@ -84,7 +84,7 @@ test('HTML, scripts and images in bot messages are shown as text, never rendered
   const imgPayload = '<img src=x onerror="window.__pwned=1">';
   const scriptPayload = '<script>window.__pwned=2</script>';
   await page.evaluate(([img, script]) => {
-    window.SafeHarbour._renderBotMessage({
+    window.SafeHarbourTest.renderBotMessage({
       text: `Look ${img} and ${script} [click me](javascript:window.__pwned=3) and https://example.org/help.`,
       buttons: [{ title: '<img src=y onerror="window.__pwned=4">', payload: '/remove_content' }],
       metadata: {
@@ -97,9 +97,9 @@ test('HTML, scripts and images in bot messages are shown as text, never rendered
       },
     });
     // Fields the widget never renders: images and attachments.
-    window.SafeHarbour._renderBotMessage({ image: 'https://example.org/x.png' });
-    window.SafeHarbour._renderBotMessage({ attachment: { type: 'image', payload: { src: 'https://example.org/y.png' } } });
-    window.SafeHarbour._renderBotMessage({ text: '<iframe src="https://example.org"></iframe>', image: 'https://example.org/z.png' });
+    window.SafeHarbourTest.renderBotMessage({ image: 'https://example.org/x.png' });
+    window.SafeHarbourTest.renderBotMessage({ attachment: { type: 'image', payload: { src: 'https://example.org/y.png' } } });
+    window.SafeHarbourTest.renderBotMessage({ text: '<iframe src="https://example.org"></iframe>', image: 'https://example.org/z.png' });
   }, [imgPayload, scriptPayload]);
   await page.waitForTimeout(300);
 
@@ -128,7 +128,7 @@ test('HTML, scripts and images in bot messages are shown as text, never rendered
   assert.equal(await page.locator(`${ROOT} .sh-quick-reply`).innerText(), '<img src=y onerror="window.__pwned=4">');
 
   // A staff message (later: live handoff) carries a visible "Helpline staff" label.
-  await page.evaluate(() => window.SafeHarbour._renderBotMessage({ text: 'Hello, I am with the helpline.', metadata: { from: 'staff' } }));
+  await page.evaluate(() => window.SafeHarbourTest.renderBotMessage({ text: 'Hello, I am with the helpline.', metadata: { from: 'staff' } }));
   const staff = page.locator(`${ROOT} .sh-msg--staff`);
   assert.equal(await staff.count(), 1);
   assert.ok(await staff.locator('.sh-staff-label').isVisible());
@@ -136,17 +136,6 @@ test('HTML, scripts and images in bot messages are shown as text, never rendered
   assert.deepEqual(userUttered(page), [], 'rendering sends nothing');
   await page.close();
 });
-
-/** Reads what this origin keeps in the tab's storage, from a blank page of the same origin. */
-async function storageOfOrigin(page) {
-  const probe = `${SERVER}/__safe_harbour_storage_probe`;
-  await page.route(probe, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
-  await page.goto(probe);
-  return page.evaluate(() => ({
-    session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
-    local: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])),
-  }));
-}
 
 test('Keyboard only: open, talk, then Esc twice exits and leaves nothing in the DOM or storage', { skip: SKIP, timeout: 180000 }, async () => {
   const page = await newPage(browser.context);
@@ -226,5 +215,17 @@ test('The Quick exit button clears the conversation and replaces the page', { sk
   assert.equal(await page.evaluate(() => history.length), historyBefore, 'no history entry was added');
   const after = await storageOfOrigin(page);
   assert.deepEqual(after, { session: {}, local: {} });
+  await page.close();
+});
+
+test('What a site embeds has no test hooks: the served widget defines none, and the tests\' hooks are not served', { skip: SKIP, timeout: 60000 }, async () => {
+  const page = await newPage(browser.context);
+  await openChat(page, { lang: 'en' });
+  const api = await page.evaluate(() => Object.keys(window.SafeHarbour));
+  assert.deepEqual(api.filter((name) => name.startsWith('_')), [], `public API: ${api.join(', ')}`);
+  const served = await page.request.get(`${SERVER}/widget/safe-harbour-widget.js`);
+  assert.equal(served.status(), 200);
+  assert.doesNotMatch(await served.text(), /_state|_renderBotMessage|_socket|_handoff|_refuseFile|SafeHarbourTest/);
+  assert.equal((await page.request.get(`${SERVER}/widget/page-hooks.js`)).status(), 404);
   await page.close();
 });
