@@ -2,41 +2,15 @@
 families whose staff member has gone (browser closed) or whose case was closed without one, and the sign-in
 throttle."""
 import asyncio
-import contextlib
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from handoff_helpers import FakeAgent
 from safe_harbour.console import channel
 from safe_harbour.handoff.store import ACTIVE, CLOSED, STAFF_GONE_OUTCOME, HandoffStore, cases
-
-
-class FakeAgent:
-    """Just what append_events uses: a lock store and a processor keeping trackers in memory."""
-
-    def __init__(self):
-        self.trackers = {}
-        agent = self
-
-        class Locks:
-            @contextlib.asynccontextmanager
-            async def lock(self, sender_id):
-                yield
-
-        class Processor:
-            async def get_tracker(self, sender_id):
-                return agent.trackers.setdefault(sender_id, DialogueStateTracker(sender_id, []))
-
-            async def save_tracker(self, tracker):
-                agent.trackers[tracker.sender_id] = tracker
-
-        class TrackerStore:
-            async def retrieve(self, sender_id):
-                return agent.trackers.get(sender_id)
-
-        self.lock_store, self.processor, self.tracker_store = Locks(), Processor(), TrackerStore()
 
 
 def at(moment: datetime) -> float:

@@ -6,6 +6,7 @@ triage card -> a staff member claims it (the bot is paused) -> a staff message r
 socket.io client -> hand-back -> the bot answers again. Every bot reply is checked for unofficial numbers.
 """
 import asyncio
+import json
 import os
 import re
 import uuid
@@ -16,7 +17,7 @@ import pytest
 import requests
 import socketio
 
-from conftest import start_servers
+from conftest import API_TOKEN, start_servers
 from handoff_helpers import postgres_schema, unofficial_numbers_in
 from safe_harbour.handoff.store import HandoffStore
 
@@ -168,6 +169,13 @@ def arabic_handoff_round_trip(url: str, database_url: str) -> None:
             staff_messages = [data for kind, data in got if kind == "bot_uttered"]
             assert staff_messages and staff_messages[0]["metadata"]["from"] == "staff"
             assert staff_messages[0]["text"].startswith("مرحبا، أنا من فريق")
+            # The conversation keeps that a member of staff wrote, not who.
+            tracker = (await in_thread(requests.get, f"{url}/conversations/{family.session_id}/tracker",
+                                       params={"token": API_TOKEN}, timeout=30)).json()
+            from_staff = [e for e in tracker["events"]
+                          if e["event"] == "bot" and (e.get("metadata") or {}).get("from") == "staff"]
+            assert [(e["metadata"]["role"], "staff" in e["metadata"]) for e in from_staff] == [("staff", False)]
+            assert staff_name not in json.dumps(tracker, ensure_ascii=False)
 
             # Hand back with an outcome: the widget is told, and the bot answers again.
             closed = await in_thread(staff.post, f"cases/{case['id']}/close", {"outcome": "referred_to_hotline"})
@@ -181,6 +189,9 @@ def arabic_handoff_round_trip(url: str, database_url: str) -> None:
             detail = (await in_thread(staff.get, f"cases/{case['id']}")).json()
             assert detail["outcome"] == "referred_to_hotline"
             assert [line["from"] for line in detail["transcript"]].count("staff") == 1
+            # What the family writes after the close, and the assistant's answer, are not the case's.
+            shown = [line["text"] for line in detail["transcript"]]
+            assert "شكرا جزيلا" not in shown and reply not in shown, shown
         finally:
             await family.close()
             await in_thread(staff.logout)
