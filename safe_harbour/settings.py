@@ -69,8 +69,8 @@ STAFF_HOURS = _str("STAFF_HOURS")
 STAFF_TIMEZONE = _str("STAFF_TIMEZONE") or "UTC"
 # A staff sign-in lasts this many hours; staff count as present while their console polled this recently.
 STAFF_SESSION_HOURS = max(1, _int("STAFF_SESSION_HOURS", 12))
-# A sign-in also ends when the console has made no request for this many minutes (browser closed, computer
-# asleep); an open console polls, so it stays signed in.
+# A sign-in also ends after this many minutes without activity: no request from the console (browser closed,
+# computer asleep), or no key or click in an open console (which reports it with each poll).
 STAFF_IDLE_MINUTES = max(1, _int("STAFF_IDLE_MINUTES", 30))
 # The Secure flag of the staff session cookie. true: always (production behind a TLS proxy, which talks
 # plain HTTP to this server); empty: only when the request itself came over https (a laptop).

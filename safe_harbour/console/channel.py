@@ -22,7 +22,8 @@ conversation.
 
 Every /staff/api/ route but login refuses a request without a valid staff session (401). The session is an
 HttpOnly, SameSite=Strict cookie scoped to /staff, Secure per STAFF_COOKIE_SECURE, ending after
-STAFF_SESSION_HOURS or STAFF_IDLE_MINUTES without a request; state-changing requests must also be JSON, which
+STAFF_SESSION_HOURS, or after STAFF_IDLE_MINUTES without a request or without the staff member touching the
+console (the page reports that with each request, X-Staff-Idle-Seconds); state-changing requests must also be JSON, which
 a cross-site form cannot send. Sign-ins are throttled per name and per client address (bounded memory, each
 attempt counted before its password is checked). Every handler answers bad input with a 4xx and an
 unexpected failure with a one-line log and a 503, never a stack trace. Tracker events are appended in-process through the agent
@@ -212,6 +213,13 @@ def _timestamp(naive_utc: datetime) -> float:
     return naive_utc.replace(tzinfo=timezone.utc).timestamp()
 
 
+def _idle_seconds(request: Request) -> int:
+    """How long the staff member has not touched the console, as the console page reports it with each
+    request (its polling keeps the session alive, so the server alone cannot tell an unattended screen)."""
+    reported = request.headers.get("X-Staff-Idle-Seconds", "")
+    return int(reported) if reported.isascii() and reported.isdigit() and len(reported) < 10 else 0
+
+
 def answers_calmly(handler):
     """Whatever goes wrong inside a console handler: a one-line log (no stack trace, no request data) and
     a plain 503 for the client."""
@@ -263,9 +271,13 @@ class StaffConsole(InputChannel):
             @answers_calmly
             @wraps(handler)
             async def checked(request: Request, *args, **kwargs):
-                viewer = get_store().session(request.cookies.get(COOKIE))
+                token = request.cookies.get(COOKIE)
+                viewer = get_store().session(token)
                 if viewer is None:
                     return _error(401, "Please sign in.")
+                if _idle_seconds(request) > settings.STAFF_IDLE_MINUTES * 60:
+                    get_store().end_session(token)
+                    return _error(401, f"Signed out after {settings.STAFF_IDLE_MINUTES} minutes without activity.")
                 if request.method == "POST" and not (request.content_type or "").startswith("application/json"):
                     return _error(415, "Send JSON.")
                 return await handler(request, viewer, *args, **kwargs)

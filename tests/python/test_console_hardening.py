@@ -142,6 +142,18 @@ def test_the_session_cookie_is_secure_behind_a_tls_proxy(hardened):
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/staff" in cookie
 
 
+def test_an_unattended_console_is_signed_out(hardened):
+    """The console page polls every few seconds, so it reports how long nobody has touched it."""
+    staff = sign_in(hardened.url, hardened.staff_name, an_address())
+    queue = f"{hardened.url}/staff/api/queue"
+    assert staff.get(queue, headers={"X-Staff-Idle-Seconds": "600"}, timeout=30).status_code == 200
+    for odd in ("-5", "²", "1e9", "x"):  # not a count of seconds: ignored
+        assert staff.get(queue, headers={"X-Staff-Idle-Seconds": odd}, timeout=30).status_code == 200, odd
+    reply = staff.get(queue, headers={"X-Staff-Idle-Seconds": str(31 * 60)}, timeout=30)
+    assert reply.status_code == 401 and "without activity" in reply.json()["error"]
+    assert staff.get(queue, timeout=30).status_code == 401, "the session has ended"
+
+
 def test_database_files_are_readable_by_the_owner_only(hardened):
     hardened.say(unique("perm-"), "hello")  # the tracker store has written a conversation
     for database in (hardened.tracker_db, hardened.tracker_db.with_name("cases.db")):

@@ -296,6 +296,7 @@ def postgres_servers(tmp_path_factory):
         if _redis_up():
             overrides.update(SOCKETIO_REDIS_URL=REDIS_URL, SOCKETIO_REDIS_CHANNEL=unique("sh-test-"))
         running = start_servers(tmp_path_factory.mktemp("pg_servers"), env_overrides=overrides)
+        running.redis_channel = overrides.get("SOCKETIO_REDIS_CHANNEL")
         try:
             yield running
         finally:
@@ -314,3 +315,37 @@ def test_arabic_handoff_round_trip_on_postgresql(postgres_servers):
             assert conn.execute(sa.text("SELECT count(*) FROM handoff_cases")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+class _RunsCode:
+    """A pickle that, when loaded, creates a directory: proof that a loaded message runs code."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return os.mkdir, (self.path,)
+
+
+def test_a_pickle_published_on_the_redis_channel_runs_nothing(postgres_servers, tmp_path):
+    """Whoever can write to Redis must not run code in the servers (CVE-2025-61765, python-socketio < 5.14
+    unpickled every message on the channel)."""
+    import pickle
+    import time
+
+    import redis
+
+    if not postgres_servers.redis_channel:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    # A socket.io handshake makes the server start listening on the channel.
+    assert requests.get(f"{postgres_servers.url}/socket.io/?EIO=4&transport=polling", timeout=30).status_code == 200
+    marker = tmp_path / "code-ran"
+    publisher = redis.Redis.from_url(REDIS_URL)
+    deadline = time.time() + 15
+    while publisher.publish(postgres_servers.redis_channel, pickle.dumps(_RunsCode(str(marker)))) < 1:
+        assert time.time() < deadline, "no server process subscribed to the channel"
+        time.sleep(0.5)
+    time.sleep(3)
+    assert not marker.exists(), "a pickle from Redis was loaded"
+    assert postgres_servers.rasa.poll() is None
+    assert requests.get(f"{postgres_servers.url}/socket.io/?EIO=4&transport=polling", timeout=30).status_code == 200
