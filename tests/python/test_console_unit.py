@@ -10,11 +10,18 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from handoff_helpers import FakeAgent
 from safe_harbour.console import channel
-from safe_harbour.handoff.store import ACTIVE, CLOSED, STAFF_GONE_OUTCOME, HandoffStore, cases
+from safe_harbour.handoff.store import CLOSED, STAFF_GONE_OUTCOME, HandoffStore, cases
 
 
 def at(moment: datetime) -> float:
     return moment.replace(tzinfo=timezone.utc).timestamp()
+
+
+def closed_in_the_database(store: HandoffStore, case_id: str, by: str, when: datetime) -> None:
+    """The row as any close leaves it (written directly: no hand-back happens)."""
+    with store.engine.begin() as conn:
+        conn.execute(cases.update().where(cases.c.id == case_id).values(
+            status=CLOSED, closed_by=by, closed_at=when, outcome="family_left"))
 
 
 def test_public_case_hides_the_family_session_id(tmp_path):
@@ -60,7 +67,7 @@ def test_the_transcript_ends_when_the_case_is_closed(tmp_path):
     t0 = datetime(2030, 1, 1, 12, 0)
     case = store.create_case("family-7", {"urgency": "normal", "category": "not_stated"}, now=t0)
     store.claim(case["id"], "omar", now=t0 + timedelta(minutes=1))
-    store.close(case["id"], "omar", "advice_given", ACTIVE, "omar", now=t0 + timedelta(minutes=5))
+    closed_in_the_database(store, case["id"], "omar", t0 + timedelta(minutes=5))
     agent = FakeAgent()
     agent.trackers["family-7"] = DialogueStateTracker.from_events("family-7", [
         UserUttered("long before the request", timestamp=at(t0 - timedelta(hours=1))),
@@ -93,9 +100,7 @@ def test_a_family_whose_case_was_closed_without_a_hand_back_is_handed_back(tmp_p
     store.claim(case["id"], "lina", now=t0)
     agent = FakeAgent()
     asyncio.run(channel.append_events(agent, "family-8", [ConversationPaused()]))
-    with store.engine.begin() as conn:  # closed by someone else's stale request; no hand-back happened
-        conn.execute(cases.update().where(cases.c.id == case["id"]).values(
-            status=CLOSED, closed_by="omar", closed_at=t0 + timedelta(minutes=1), outcome="family_left"))
+    closed_in_the_database(store, case["id"], "omar", t0 + timedelta(minutes=1))  # a stale close by omar
 
     assert asyncio.run(channel.sweep_abandoned(agent, store, 300, now=t0 + timedelta(minutes=2))) == 1
     assert not agent.trackers["family-8"].is_paused()
