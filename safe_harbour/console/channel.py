@@ -21,13 +21,14 @@ case as the staff member last saw it (same status, same holder), so a stale clos
 conversation.
 
 Every /staff/api/ route but login refuses a request without a valid staff session (401). The session is an
-HttpOnly, SameSite=Strict cookie scoped to /staff, Secure per STAFF_COOKIE_SECURE, ending after
-STAFF_SESSION_HOURS, or after STAFF_IDLE_MINUTES without a request or without the staff member touching the
-console (the page reports that with each request, X-Staff-Idle-Seconds); state-changing requests must also be JSON, which
+HttpOnly, SameSite=Strict cookie scoped to /staff, Secure per STAFF_COOKIE_SECURE. It ends after
+STAFF_SESSION_HOURS, or after STAFF_IDLE_MINUTES without a request or without anyone touching the console
+(the page reports that with each request, X-Staff-Idle-Seconds). State-changing requests must be JSON, which
 a cross-site form cannot send. Sign-ins are throttled per name and per client address (bounded memory, each
 attempt counted before its password is checked). Every handler answers bad input with a 4xx and an
-unexpected failure with a one-line log and a 503, never a stack trace. Tracker events are appended in-process through the agent
-(`request.app.ctx.agent`), under the conversation's lock, like Rasa's own /conversations/.../tracker/events.
+unexpected failure with a one-line log and a 503, never a stack trace. Tracker events are appended
+in-process through the agent (`request.app.ctx.agent`), under the conversation's lock, like Rasa's own
+/conversations/.../tracker/events.
 """
 from __future__ import annotations
 
