@@ -72,7 +72,7 @@ def console_alone(agent) -> Iterator[str]:
 
     from safe_harbour.console.channel import StaffConsole
 
-    Sanic.test_mode = True  # several apps in one process, as sanic-testing does: no second method rewrite
+    test_mode, Sanic.test_mode = Sanic.test_mode, True  # several apps in one process, as sanic-testing does
     app = Sanic(f"console_{uuid.uuid4().hex[:8]}")
     app.blueprint(StaffConsole().blueprint(None), url_prefix="/staff")
     app.ctx.agent = agent
@@ -101,6 +101,7 @@ def console_alone(agent) -> Iterator[str]:
         asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(10)
+        Sanic.test_mode = test_mode
 
 
 # Official numbers ---------------------------------------------------------------------------------------
