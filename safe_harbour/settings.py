@@ -21,6 +21,18 @@ def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+def _optional_bool(name: str):
+    """true/false (also yes/no, 1/0, on/off); None when empty."""
+    value = _str(name).lower()
+    if not value:
+        return None
+    if value in ("true", "yes", "1", "on"):
+        return True
+    if value in ("false", "no", "0", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, not {value!r}")
+
+
 def _list(name: str) -> list:
     """A list setting written as words separated by spaces or commas."""
     return [item for item in _str(name).replace(",", " ").split() if item]
@@ -44,8 +56,8 @@ RATE_LIMIT_IP_PER_MINUTE = max(0, _int("RATE_LIMIT_IP_PER_MINUTE", 120))
 
 # Token for Rasa's HTTP API (?token=...). Without it the API routes are refused, even with --enable-api.
 RASA_API_TOKEN = _str("RASA_API_TOKEN")
-# Web origins (scheme://host[:port]) allowed to call the server from a browser, besides the server's own
-# pages. Empty: same origin only.
+# Web origins (scheme://host[:port], matched exactly) allowed to call the server from a browser, besides the
+# server's own pages. Empty: same origin only. Never for the staff console (/staff).
 CORS_ORIGINS = _list("CORS_ORIGINS")
 
 # Handoff to helpline staff (safe_harbour.handoff, safe_harbour.console).
@@ -57,6 +69,12 @@ STAFF_HOURS = _str("STAFF_HOURS")
 STAFF_TIMEZONE = _str("STAFF_TIMEZONE") or "UTC"
 # A staff sign-in lasts this many hours; staff count as present while their console polled this recently.
 STAFF_SESSION_HOURS = max(1, _int("STAFF_SESSION_HOURS", 12))
+# A sign-in also ends after this many minutes without activity: no request from the console (browser closed,
+# computer asleep), or no key or click in an open console (which reports it with each poll).
+STAFF_IDLE_MINUTES = max(1, _int("STAFF_IDLE_MINUTES", 30))
+# The Secure flag of the staff session cookie. true: always (production behind a TLS proxy, which talks
+# plain HTTP to this server); empty: only when the request itself came over https (a laptop).
+STAFF_COOKIE_SECURE = _optional_bool("STAFF_COOKIE_SECURE")
 STAFF_PRESENCE_SECONDS = max(15, _int("STAFF_PRESENCE_SECONDS", 90))
 # A family whose staff member's console has been gone this long is handed back to the assistant.
 STAFF_GONE_SECONDS = max(60, _int("STAFF_GONE_SECONDS", 300))

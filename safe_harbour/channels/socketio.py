@@ -1,8 +1,8 @@
 """socket.io channel for the family widget.
 
 Rasa 3.6.21's own channel calls `enter_room` without awaiting it, so with python-socketio >= 5.10 bot
-replies never reach a client that uses a session id (rasa issue 13027). The dependency is pinned below
-5.10, and this channel awaits the call when it is a coroutine, so it works with either.
+replies never reach a client that uses a session id (rasa issue 13027). This channel awaits the call when it
+is a coroutine, so it works with the python-socketio >= 5.14 the project needs (CVE-2025-61765).
 """
 import inspect
 import logging

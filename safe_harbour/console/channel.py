@@ -6,29 +6,42 @@
     GET  /staff/api/me
     GET  /staff/api/queue                 waiting cases (and one's own active ones), most urgent first
     GET  /staff/api/cases/closed          one's own closed cases (a supervisor: everyone's)
-    GET  /staff/api/cases/<id>            triage card, and the conversation since the request for whoever has it
+    GET  /staff/api/cases/<id>            triage card, and the conversation from the request to the close for
+                                          whoever has it
     POST /staff/api/cases/<id>/claim      take the case: the bot is paused (ConversationPaused)
-    POST /staff/api/cases/<id>/messages   {"text"}: to the family's widget, as bot_uttered from "staff"
+    POST /staff/api/cases/<id>/messages   {"text"}: to the family's widget, as bot_uttered from "staff" (the
+                                          tracker keeps the role, never the staff member's name)
     POST /staff/api/cases/<id>/close      {"outcome"}: hand back to the bot (ConversationResumed)
 
 A family whose staff member's console has been gone for STAFF_GONE_SECONDS (browser closed, connection lost)
 is handed back to the assistant automatically (outcome "staff_disconnected"), so no one is left talking to a
-paused bot. The same loop deletes closed cases older than RETENTION_DAYS.
+paused bot; the same loop delivers any hand-back still owed by a closed case (a process that stopped between
+closing and handing back), and deletes closed cases older than RETENTION_DAYS. A close only lands on the
+case as the staff member last saw it (same status, same holder), so a stale close cannot end someone else's
+conversation.
 
 Every /staff/api/ route but login refuses a request without a valid staff session (401). The session is an
-HttpOnly, SameSite=Strict cookie scoped to /staff; state-changing requests must also be JSON, which a
-cross-site form cannot send. Tracker events are appended in-process through the agent
-(`request.app.ctx.agent`), under the conversation's lock, like Rasa's own /conversations/.../tracker/events.
+HttpOnly, SameSite=Strict cookie scoped to /staff, Secure per STAFF_COOKIE_SECURE. It ends after
+STAFF_SESSION_HOURS, or after STAFF_IDLE_MINUTES without a request or without anyone touching the console
+(the page reports that with each request, X-Staff-Idle-Seconds). State-changing requests must be JSON, which
+a cross-site form cannot send. Sign-ins are throttled per name and per client address (bounded memory, each
+attempt counted before its password is checked). Every handler answers bad input with a 4xx and an
+unexpected failure with a one-line log and a 503, never a stack trace. Tracker events are appended
+in-process through the agent (`request.app.ctx.agent`), under the conversation's lock, like Rasa's own
+/conversations/.../tracker/events.
 """
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import logging
 import pathlib
 import time
+from collections import OrderedDict, deque
 from datetime import datetime, timezone
 from functools import wraps
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event, UserUttered
@@ -41,6 +54,7 @@ from safe_harbour.directory.render import country_name
 from safe_harbour.handoff import relay
 from safe_harbour.handoff.store import (
     ACTIVE, CLOSED, STAFF_GONE_OUTCOME, STAFF_OUTCOMES, WAITING, can_act, can_read, get_store, iso,
+    valid_account_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -48,13 +62,14 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = pathlib.Path(__file__).resolve().parent / "static"
 COOKIE = "sh_staff"
 MAX_STAFF_MESSAGE = 2000
-MAX_NAME, MAX_PASSWORD = 64, 256
+MAX_PASSWORD = 256
 # How often each server process looks for families whose staff member's console has gone.
 SWEEP_SECONDS = 30
-# Failed sign-ins allowed per name and per client address in a window, before 429.
-LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS = 5, 600
+# Failed sign-ins allowed per name and per client address in a window, before 429; at most this many names
+# and addresses are remembered (the oldest are forgotten first).
+LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS, LOGIN_KEYS_KEPT = 5, 600, 10_000
 
-_PRIVATE_CASE_FIELDS = ("sender_id", "_requested_at")
+_PRIVATE_CASE_FIELDS = ("sender_id", "_requested_at", "_closed_at")
 
 
 def _error(status: int, message: Text) -> HTTPResponse:
@@ -66,10 +81,11 @@ def _json(data: Any, status: int = 200) -> HTTPResponse:
 
 
 def _body(request: Request) -> Dict[str, Any]:
-    """The JSON object sent, or {} (Sanic raises on a body that is not JSON)."""
+    """The JSON object sent, or {}. Parsed here from strictly decoded UTF-8: Sanic's `request.json` (ujson)
+    turns invalid UTF-8 into malformed strings that fail later, far from the request."""
     try:
-        body = request.json
-    except Exception:
+        body = json.loads(request.body.decode("utf-8"))
+    except (ValueError, RecursionError):
         return {}
     return body if isinstance(body, dict) else {}
 
@@ -83,28 +99,50 @@ def public_case(case: Dict[str, Any], viewer: Dict[str, str]) -> Dict[str, Any]:
     return out
 
 
-class _LoginThrottle:
-    """Counts recent failed sign-ins per key (name, client address); in memory, per process."""
+class LoginThrottle:
+    """Recent sign-in attempts per key (a name, a client address); in memory, per process.
 
-    def __init__(self) -> None:
-        self.failures: Dict[str, List[float]] = {}
+    An attempt is counted *before* its password is checked (``attempt``), so parallel requests cannot all
+    pass the check while the first ones are still being verified; a successful sign-in takes its own
+    attempt back (``succeeded``). Keys without recent attempts are dropped and at most ``max_keys`` are kept
+    (the least recently used go first), so a stream of new names cannot grow the table without bound."""
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
+    def __init__(self, allowed: int = LOGIN_FAILURES_ALLOWED, window: float = LOGIN_WINDOW_SECONDS,
+                 max_keys: int = LOGIN_KEYS_KEPT, clock: Callable[[], float] = time.monotonic) -> None:
+        self.allowed, self.window, self.max_keys, self.clock = allowed, window, max_keys, clock
+        self.attempts: "OrderedDict[str, Deque[Tuple[float, int]]]" = OrderedDict()  # key -> (when, number)
+        self._numbers = itertools.count()
+
+    def _recent(self, key: str, now: float) -> int:
+        entries = self.attempts.get(key)
+        while entries and now - entries[0][0] >= self.window:
+            entries.popleft()
+        if entries is not None and not entries:
+            del self.attempts[key]
+        return len(entries or ())
+
+    def attempt(self, *keys: str) -> Optional[int]:
+        """Counts an attempt against every key and returns its number; None, counting nothing, when a key
+        has used up its attempts."""
+        now = self.clock()
+        if any(self._recent(key, now) >= self.allowed for key in keys):
+            return None
+        number = next(self._numbers)
         for key in keys:
-            recent = [t for t in self.failures.get(key, []) if now - t < LOGIN_WINDOW_SECONDS]
-            self.failures[key] = recent
-            if len(recent) >= LOGIN_FAILURES_ALLOWED:
-                return True
-        return False
+            self.attempts.setdefault(key, deque()).append((now, number))
+            self.attempts.move_to_end(key)
+        while len(self.attempts) > self.max_keys:
+            self.attempts.popitem(last=False)
+        return number
 
-    def failed(self, *keys: str) -> None:
+    def succeeded(self, number: int, *keys: str) -> None:
+        """A sign-in succeeded: its attempt no longer counts against its keys."""
         for key in keys:
-            self.failures.setdefault(key, []).append(time.monotonic())
-
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self.failures.pop(key, None)
+            remaining = deque(entry for entry in self.attempts.get(key, ()) if entry[1] != number)
+            if remaining:
+                self.attempts[key] = remaining
+            else:
+                self.attempts.pop(key, None)
 
 
 async def append_events(agent, sender_id: Text, events: List[Event]) -> None:
@@ -116,33 +154,44 @@ async def append_events(agent, sender_id: Text, events: List[Event]) -> None:
         await agent.processor.save_tracker(tracker)
 
 
-async def hand_back(agent, case: Dict[str, Any]) -> None:
-    """The assistant answers the family again, and their widget says the staff member has left."""
-    await append_events(agent, case["sender_id"], [ConversationResumed()])
+async def hand_back(agent, store, case: Dict[str, Any]) -> bool:
+    """The assistant answers the family of a closed, claimed case again, and their widget says the staff
+    member has left. Done once, by whichever process takes it first; False when there was nothing to do."""
+    if not store.take_hand_back(case["id"]):
+        return False
+    try:
+        await append_events(agent, case["sender_id"], [ConversationResumed()])
+    except Exception:
+        store.release_hand_back(case["id"])
+        raise
     await relay.send_notice(case["sender_id"], "left")
+    return True
 
 
 async def sweep_abandoned(agent, store, gone_seconds: int, now: Optional[datetime] = None) -> int:
-    """Hands back to the assistant every family whose staff member's console has been gone for
-    ``gone_seconds``, closing the case as "staff_disconnected". Safe to run in several processes at once:
-    only the process whose update closes the case hands it back."""
-    handed_back = 0
+    """Closes as "staff_disconnected" every active case whose staff member's console has been gone for
+    ``gone_seconds``, and hands back every family still owed a hand-back (those cases, and any closed case
+    whose closing process stopped half-way). Safe to run in several processes at once."""
     for case in store.abandoned_cases(gone_seconds, now):
-        if store.close(case["id"], "system", STAFF_GONE_OUTCOME, now):
-            await hand_back(agent, case)
+        store.close(case["id"], "system", STAFF_GONE_OUTCOME, ACTIVE, case["claimed_by"], now)
+    handed_back = 0
+    for case in store.owed_hand_backs():
+        if await hand_back(agent, store, case):
             handed_back += 1
     return handed_back
 
 
 async def transcript(agent, case: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The conversation since the family asked for a person: family, bot and staff messages."""
+    """The conversation of this case only: family, bot and staff messages from the family's request for a
+    person to the case's close (what the family writes afterwards is not the case's any more)."""
     tracker = await agent.tracker_store.retrieve(case["sender_id"])
     if tracker is None:
         return []
-    since = case["_requested_at"].replace(tzinfo=timezone.utc).timestamp() - 1
+    since = _timestamp(case["_requested_at"]) - 1
+    until = _timestamp(case["_closed_at"]) if case.get("_closed_at") else float("inf")
     lines = []
     for event in tracker.events:
-        if event.timestamp < since:
+        if not since <= event.timestamp <= until:
             continue
         at = iso(_utc(event.timestamp))
         if isinstance(event, UserUttered):
@@ -161,7 +210,34 @@ def _utc(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).replace(tzinfo=None)
 
 
+def _timestamp(naive_utc: datetime) -> float:
+    return naive_utc.replace(tzinfo=timezone.utc).timestamp()
+
+
+def _idle_seconds(request: Request) -> int:
+    """How long the staff member has not touched the console, as the console page reports it with each
+    request (its polling keeps the session alive, so the server alone cannot tell an unattended screen)."""
+    reported = request.headers.get("X-Staff-Idle-Seconds", "")
+    return int(reported) if reported.isascii() and reported.isdigit() and len(reported) < 10 else 0
+
+
+def answers_calmly(handler):
+    """Whatever goes wrong inside a console handler: a one-line log (no stack trace, no request data) and
+    a plain 503 for the client."""
+    @wraps(handler)
+    async def guarded(request: Request, *args, **kwargs):
+        try:
+            return await handler(request, *args, **kwargs)
+        except Exception as error:
+            logger.error("The staff console could not answer %s %s (%s).", request.method, handler.__name__,
+                         type(error).__name__)
+            return _error(503, "The console could not do this just now. Please try again.")
+
+    return guarded
+
+
 def _static(name: str, content_type: str):
+    @answers_calmly
     async def serve(_: Request) -> HTTPResponse:
         return await response.file(
             str(STATIC_DIR / name), mime_type=content_type,
@@ -190,14 +266,19 @@ class StaffConsole(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("staff_console", __name__)
-        throttle = _LoginThrottle()
+        throttle = LoginThrottle()
 
         def staff_only(handler):
+            @answers_calmly
             @wraps(handler)
             async def checked(request: Request, *args, **kwargs):
-                viewer = get_store().session(request.cookies.get(COOKIE))
+                token = request.cookies.get(COOKIE)
+                viewer = get_store().session(token)
                 if viewer is None:
                     return _error(401, "Please sign in.")
+                if _idle_seconds(request) > settings.STAFF_IDLE_MINUTES * 60:
+                    get_store().end_session(token)
+                    return _error(401, f"Signed out after {settings.STAFF_IDLE_MINUTES} minutes without activity.")
                 if request.method == "POST" and not (request.content_type or "").startswith("application/json"):
                     return _error(415, "Send JSON.")
                 return await handler(request, viewer, *args, **kwargs)
@@ -214,23 +295,23 @@ class StaffConsole(InputChannel):
                           name="style")
 
         @console.route("/api/login", methods=["POST"])
+        @answers_calmly
         async def login(request: Request) -> HTTPResponse:
             if not (request.content_type or "").startswith("application/json"):
                 return _error(415, "Send JSON.")
             body = _body(request)
             name, password = body.get("name"), body.get("password")
-            if not isinstance(name, str) or not isinstance(password, str) or len(name) > MAX_NAME \
-                    or len(password) > MAX_PASSWORD:
+            if not valid_account_name(name) or not isinstance(password, str) or len(password) > MAX_PASSWORD:
                 return _error(400, "Send a JSON object with name and password.")
             keys = (f"name:{name.strip().lower()}", f"ip:{request.remote_addr or request.ip}")
-            if throttle.blocked(*keys):
+            attempt = throttle.attempt(*keys)
+            if attempt is None:
                 return _error(429, "Too many failed sign-ins. Wait a few minutes.")
             store = get_store()
             account = await asyncio.get_running_loop().run_in_executor(None, store.check_login, name, password)
             if account is None:
-                throttle.failed(*keys)
                 return _error(401, "Wrong name or password.")
-            throttle.succeeded(*keys)
+            throttle.succeeded(attempt, *keys)
             token = store.start_session(account)
             reply = _json({"name": account["name"], "role": account["role"]})
             reply.cookies[COOKIE] = token
@@ -239,7 +320,8 @@ class StaffConsole(InputChannel):
             cookie["samesite"] = "Strict"
             cookie["path"] = "/staff"
             cookie["max-age"] = int(store.session_hours * 3600)
-            if request.scheme == "https":
+            secure = settings.STAFF_COOKIE_SECURE
+            if secure if secure is not None else request.scheme == "https":
                 cookie["secure"] = True
             return reply
 
@@ -317,8 +399,9 @@ class StaffConsole(InputChannel):
                 return _error(403, "This case belongs to another member of staff.")
             if case["status"] != ACTIVE:
                 return _error(409, "Claim the case before writing to the family.")
+            # The role, not the name: the conversation is kept for RETENTION_DAYS and may be exported.
             await append_events(
-                agent, case["sender_id"], [BotUttered(text, metadata={"from": "staff", "staff": viewer["name"]})]
+                agent, case["sender_id"], [BotUttered(text, metadata={"from": "staff", "role": viewer["role"]})]
             )
             delivered = await relay.send_staff_message(case["sender_id"], text)
             return _json({"sent": True, "delivered": delivered})
@@ -340,11 +423,10 @@ class StaffConsole(InputChannel):
                 return _error(409, "This case is already closed.")
             if not can_act(viewer, case):
                 return _error(403, "This case belongs to another member of staff.")
-            closed_case = store.close(case_id, viewer["name"], outcome)
+            closed_case = store.close(case_id, viewer["name"], outcome, case["status"], case["claimed_by"])
             if closed_case is None:
-                return _error(409, "This case is already closed.")
-            if case["status"] == ACTIVE:
-                await hand_back(agent, case)
+                return _error(409, "This case changed a moment ago (taken or closed). Look at it again.")
+            await hand_back(agent, store, closed_case)  # only if it had been claimed: the bot was paused
             return _json(public_case(closed_case, viewer))
 
         @console.listener("after_server_start")

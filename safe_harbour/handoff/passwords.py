@@ -11,13 +11,18 @@ ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 MIN_LENGTH = 10
 
 
+def _bytes(password: str) -> bytes:
+    # "surrogatepass": a lone surrogate (which JSON can carry) is hashed like any other character.
+    return password.encode("utf-8", "surrogatepass")
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
 def hash_password(password: str, iterations: int = ITERATIONS) -> str:
     salt = os.urandom(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    digest = hashlib.pbkdf2_hmac("sha256", _bytes(password), salt, iterations)
     return f"{ALGORITHM}${iterations}${_b64(salt)}${_b64(digest)}"
 
 
@@ -27,7 +32,7 @@ def verify_password(password: str, stored: str) -> bool:
         if algorithm != ALGORITHM:
             return False
         candidate = hashlib.pbkdf2_hmac(
-            "sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations)
+            "sha256", _bytes(password), base64.b64decode(salt), int(iterations)
         )
         return hmac.compare_digest(candidate, base64.b64decode(digest))
     except (ValueError, TypeError):

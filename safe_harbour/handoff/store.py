@@ -16,7 +16,6 @@ import secrets
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import sqlalchemy as sa
@@ -25,6 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from safe_harbour.handoff import passwords
 from safe_harbour.handoff.triage import URGENCY_RANK
+from safe_harbour.privacy.files import private_sqlite_file
 
 ROLES = ("staff", "supervisor")
 WAITING, ACTIVE, CLOSED = "waiting", "active", "closed"
@@ -45,6 +45,7 @@ OUTCOMES = (
 )
 STAFF_OUTCOMES = tuple(o for o in OUTCOMES if o not in SYSTEM_OUTCOMES)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
+_CASE_ID = re.compile(r"^[0-9a-f]{32}$")  # uuid4().hex
 
 metadata = sa.MetaData()
 staff_accounts = sa.Table(
@@ -78,6 +79,9 @@ cases = sa.Table(
     sa.Column("closed_at", sa.DateTime),
     sa.Column("closed_by", sa.String(32)),
     sa.Column("outcome", sa.String(40)),
+    # When the family of a claimed case was handed back to the assistant (ConversationResumed); NULL on a
+    # closed case that had been claimed means the hand-back is still owed (the sweep delivers it).
+    sa.Column("handed_back_at", sa.DateTime),
 )
 
 
@@ -99,12 +103,13 @@ class AccountError(ValueError):
 
 
 class HandoffStore:
-    def __init__(self, url: str, session_hours: float = 12, presence_seconds: int = 90) -> None:
+    def __init__(self, url: str, session_hours: float = 12, presence_seconds: int = 90,
+                 idle_minutes: float = 30) -> None:
         self.url = url
         self.session_hours = session_hours
         self.presence_seconds = presence_seconds
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.idle_minutes = idle_minutes
+        private_sqlite_file(url)
         kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
@@ -114,6 +119,19 @@ class HandoffStore:
         except (IntegrityError, ProgrammingError, OperationalError):
             # Two processes creating the tables at the same moment: the other one won.
             metadata.create_all(self.engine)
+        self._add_hand_back_column()
+
+    def _add_hand_back_column(self) -> None:
+        """Databases created before ``handed_back_at`` existed get the column; their closed cases count as
+        handed back already (the sweep must not resume old conversations)."""
+        if "handed_back_at" in {c["name"] for c in sa.inspect(self.engine).get_columns("handoff_cases")}:
+            return
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("ALTER TABLE handoff_cases ADD COLUMN handed_back_at TIMESTAMP"))
+                conn.execute(cases.update().where(cases.c.status == CLOSED).values(handed_back_at=cases.c.closed_at))
+        except (OperationalError, ProgrammingError):
+            pass  # another process added it at the same moment
 
     # Staff accounts ------------------------------------------------------------------------------------
 
@@ -179,14 +197,18 @@ class HandoffStore:
         return token
 
     def session(self, token: Optional[str], now: Optional[datetime] = None) -> Optional[Dict[str, str]]:
-        """The staff member signed in with this token, or None; marks them present."""
+        """The staff member signed in with this token, or None; marks them present. A session ends when it
+        expires, or when the console has made no request for ``idle_minutes``."""
         if not token or len(token) > 200:
             return None
         now = now or utcnow()
         key = _token_hash(token)
         with self.engine.begin() as conn:
             row = conn.execute(sa.select(staff_sessions).where(staff_sessions.c.token_hash == key)).first()
-            if row is None or row.expires_at <= now:
+            if row is None:
+                return None
+            if row.expires_at <= now or now - row.last_seen > timedelta(minutes=self.idle_minutes):
+                conn.execute(staff_sessions.delete().where(staff_sessions.c.token_hash == key))
                 return None
             # The account may have been removed since sign-in.
             account = conn.execute(
@@ -240,7 +262,7 @@ class HandoffStore:
         return self.get_case(row["id"])
 
     def get_case(self, case_id: str) -> Optional[Dict[str, Any]]:
-        if not isinstance(case_id, str) or len(case_id) > 32:
+        if not valid_case_id(case_id):
             return None
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).first()
@@ -282,16 +304,46 @@ class HandoffStore:
             ).rowcount
         return self.get_case(case_id) if done else None
 
-    def close(self, case_id: str, staff_name: str, outcome: str,
-              now: Optional[datetime] = None) -> Optional[Dict[str, Any]]:
-        """Closes a waiting or active case with an outcome; None if it was already closed."""
+    def close(self, case_id: str, staff_name: str, outcome: str, expected_status: str,
+              expected_holder: Optional[str], now: Optional[datetime] = None) -> Optional[Dict[str, Any]]:
+        """Closes the case only if it is still as the caller last saw it: ``expected_status`` (waiting or
+        active) and held by ``expected_holder`` (None while waiting). None when it changed in between (claimed
+        by someone, or closed): a stale close never lands on another staff member's conversation. A closed
+        case that had been claimed owes its family a hand-back (``take_hand_back``)."""
+        if expected_status not in (WAITING, ACTIVE):
+            return None
         now = now or utcnow()
+        holder = cases.c.claimed_by.is_(None) if expected_holder is None else cases.c.claimed_by == expected_holder
         with self.engine.begin() as conn:
             done = conn.execute(
-                cases.update().where(cases.c.id == case_id, cases.c.status.in_([WAITING, ACTIVE]))
+                cases.update().where(cases.c.id == case_id, cases.c.status == expected_status, holder)
                 .values(status=CLOSED, closed_by=staff_name, closed_at=now, outcome=outcome)
             ).rowcount
         return self.get_case(case_id) if done else None
+
+    def owed_hand_backs(self) -> List[Dict[str, Any]]:
+        """Closed cases that had been claimed and whose family has not been handed back yet (the process
+        closing it stopped half-way, or an older version closed it without handing back)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(cases).where(
+                cases.c.status == CLOSED, cases.c.claimed_at.is_not(None), cases.c.handed_back_at.is_(None)
+            )).all()
+        return [self._case(r) for r in rows]
+
+    def take_hand_back(self, case_id: str, now: Optional[datetime] = None) -> bool:
+        """Marks a closed, claimed case as handed back; True for the one caller that should do it (several
+        server processes may try at once)."""
+        with self.engine.begin() as conn:
+            return bool(conn.execute(
+                cases.update().where(cases.c.id == case_id, cases.c.status == CLOSED,
+                                     cases.c.claimed_at.is_not(None), cases.c.handed_back_at.is_(None))
+                .values(handed_back_at=now or utcnow())
+            ).rowcount)
+
+    def release_hand_back(self, case_id: str) -> None:
+        """The hand-back taken with ``take_hand_back`` failed: owe it again."""
+        with self.engine.begin() as conn:
+            conn.execute(cases.update().where(cases.c.id == case_id).values(handed_back_at=None))
 
     def purge_closed(self, older_than_days: int, now: Optional[datetime] = None) -> int:
         """Deletes closed cases older than the retention period (RETENTION_DAYS, like the conversations)."""
@@ -336,7 +388,17 @@ class HandoffStore:
             "closed_by": row.closed_by,
             "outcome": row.outcome,
             "_requested_at": row.requested_at,
+            "_closed_at": row.closed_at,
         }
+
+
+def valid_account_name(name: Any) -> bool:
+    """Whether ``name`` (as typed: any case, surrounding spaces) can be an account's name."""
+    return isinstance(name, str) and bool(_NAME.match(name.strip().lower()))
+
+
+def valid_case_id(case_id: Any) -> bool:
+    return isinstance(case_id, str) and bool(_CASE_ID.match(case_id))
 
 
 def can_read(viewer: Dict[str, str], case: Dict[str, Any]) -> bool:
@@ -367,5 +429,6 @@ def get_store(url: Optional[str] = None) -> HandoffStore:
     with _lock:
         if url not in _stores:
             _stores[url] = HandoffStore(url, session_hours=settings.STAFF_SESSION_HOURS,
-                                        presence_seconds=settings.STAFF_PRESENCE_SECONDS)
+                                        presence_seconds=settings.STAFF_PRESENCE_SECONDS,
+                                        idle_minutes=settings.STAFF_IDLE_MINUTES)
         return _stores[url]

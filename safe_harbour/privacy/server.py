@@ -11,15 +11,23 @@ app-wide request middleware (`api_guard`) and limits. Checked in tests/python/te
 - `PUT /model` may only load a model file under the project's `models/` folder (no `model_server`, no
   `remote_storage`); `DELETE /model` is refused (the server would stop answering families).
 - Request bodies are limited to MAX_REQUEST_BYTES.
+- CORS (Rasa sets it up with credentials allowed on every path, and Sanic-CORS reads an origin containing
+  `*`, `?`, `]` or `\\` as a regular expression matched at the start): replaced by exact matching of the
+  origins in CORS_ORIGINS and `--cors`, credentials never allowed, and nothing for the staff console
+  (`/staff`, which other sites must not call) or socket.io (which answers CORS itself, `origin_allowed`).
+- The SQLite tracker store's file is created readable by the owner only.
 - A `rasa run` that loads these channels refuses to start with `--remote-storage`, a `--model` outside
-  `models/`, `--enable-api` without a token, `--cors '*'`, or debug logging in production.
+  `models/`, `--enable-api` without a token, `--cors '*'` or an origin that is not `scheme://host[:port]`,
+  or debug logging in production.
 
 Sanic answers errors without stack traces when not in debug mode, which Rasa never switches on.
 """
 import hmac
 import json
 import logging
+import os
 import pathlib
+import re
 import sys
 from typing import Any, List, Optional, Text
 
@@ -27,6 +35,7 @@ from sanic import response
 
 from safe_harbour import settings
 from safe_harbour.privacy import logs
+from safe_harbour.privacy.files import private_sqlite_file
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +43,9 @@ MODELS_DIR = (settings.PROJECT_ROOT / "models").resolve()
 # Paths of the project's channels and pages (families and staff); everything else registered on the app
 # itself is Rasa's HTTP API.
 PUBLIC_PREFIXES = ("/webhooks/", "/socket.io", "/chat", "/widget/", "/staff")
+# Paths that get no CORS headers from Sanic-CORS: the staff console (same origin only) and socket.io.
+NO_CORS_PATHS = re.compile(r"^/(?!(?:staff|socket\.io)(?:/|$))")
+ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$")
 
 
 class UnsafeLaunch(SystemExit):
@@ -71,6 +83,18 @@ def _cors_values(argv: List[Text]) -> List[Text]:
     return values
 
 
+def allowed_origins(argv: Optional[List[Text]] = None) -> List[Text]:
+    """The web origins that may call the server from a browser: CORS_ORIGINS and any `--cors` values,
+    lower case, without a trailing slash."""
+    argv = list(sys.argv if argv is None else argv)
+    found = []
+    for origin in [*settings.CORS_ORIGINS, *_cors_values(argv)]:
+        origin = origin.strip().rstrip("/").lower()
+        if origin and origin not in found:
+            found.append(origin)
+    return found
+
+
 def inside_models(path: Text, cwd: Optional[pathlib.Path] = None) -> bool:
     """True for the project's models folder itself or a path inside it."""
     resolved = ((cwd or pathlib.Path.cwd()) / path).resolve()
@@ -92,6 +116,11 @@ def launch_problems(argv: List[Text], cwd: Optional[pathlib.Path] = None) -> Lis
         problems.append("--auth-token differs from RASA_API_TOKEN in .env.")
     if any(value.strip() == "*" for value in _cors_values(argv)):
         problems.append("--cors '*' lets any web site use the server: list the origins in CORS_ORIGINS.")
+    else:
+        inexact = [o for o in allowed_origins(argv) if not ORIGIN.match(o)]
+        if inexact:
+            problems.append(f"CORS origins are matched exactly and must look like https://host[:port], not "
+                            f"{', '.join(inexact)}.")
     return problems
 
 
@@ -168,9 +197,25 @@ async def api_guard(request: Any) -> Any:
     return None
 
 
+def restrict_cors(app: Any) -> None:
+    """Replaces the CORS rules Rasa gave Sanic-CORS (credentials on every path, origins that may be read as
+    regular expressions) with one rule: exact origins, no credentials, no staff console, no socket.io."""
+    context = getattr(app.ctx, "sanic_cors", None)
+    if context is None or not getattr(context, "resources", None):
+        return
+    options = dict(context.resources[0][1])
+    options.update(
+        origins=[re.compile(f"^{re.escape(origin)}$") for origin in allowed_origins()],
+        supports_credentials=False,
+    )
+    context.resources = [(NO_CORS_PATHS, options)]
+
+
 async def _on_server_start(app: Any, _: Any = None) -> None:
     logs.install()
     app.config.REQUEST_MAX_SIZE = settings.MAX_REQUEST_BYTES
+    restrict_cors(app)
+    private_sqlite_file(os.environ.get("TRACKER_STORE_URL", ""))
     if api_guard not in app.request_middleware:
         app.register_middleware(api_guard, "request")
 
@@ -184,10 +229,12 @@ def secure_channel(blueprint: Any) -> None:
 
 
 def origin_allowed(origin: Optional[Text], environ: Optional[dict] = None) -> bool:
-    """socket.io origin check: no Origin header (not a browser), the server's own host, or CORS_ORIGINS."""
+    """socket.io origin check: no Origin header (not a browser), the server's own host (any scheme: behind
+    a TLS proxy the server sees plain HTTP), or exactly one of the allowed origins."""
     if not origin:
         return True
-    if origin in settings.CORS_ORIGINS:
+    if origin.lower() in allowed_origins():
         return True
     host = (environ or {}).get("HTTP_HOST", "")
-    return bool(host) and origin.split("://", 1)[-1].rstrip("/") == host
+    scheme, _, rest = origin.lower().partition("://")
+    return bool(host) and scheme in ("http", "https") and rest == host.lower()

@@ -1,11 +1,16 @@
-"""Helpers shared by the handoff tests: a throw-away PostgreSQL schema, and the official-number check."""
+"""Helpers shared by the handoff tests: a throw-away PostgreSQL schema, an in-memory agent, the staff console
+alone on a loopback port, and the official-number check."""
+import asyncio
 import contextlib
 import os
 import re
+import socket
+import threading
 import uuid
 from typing import Iterator, List, Set
 
 import pytest
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from safe_harbour.directory import store
 
@@ -30,6 +35,73 @@ def postgres_schema() -> Iterator[str]:
         with engine.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         engine.dispose()
+
+
+class FakeAgent:
+    """What the console uses of Rasa's agent: a lock store, a processor and a tracker store, in memory."""
+
+    def __init__(self):
+        self.trackers = {}
+        agent = self
+
+        class Locks:
+            @contextlib.asynccontextmanager
+            async def lock(self, sender_id):
+                yield
+
+        class Processor:
+            async def get_tracker(self, sender_id):
+                return agent.trackers.setdefault(sender_id, DialogueStateTracker(sender_id, []))
+
+            async def save_tracker(self, tracker):
+                agent.trackers[tracker.sender_id] = tracker
+
+        class TrackerStore:
+            async def retrieve(self, sender_id):
+                return agent.trackers.get(sender_id)
+
+        self.lock_store, self.processor, self.tracker_store = Locks(), Processor(), TrackerStore()
+
+
+@contextlib.contextmanager
+def console_alone(agent) -> Iterator[str]:
+    """The staff console's blueprint, as Rasa mounts it, in a Sanic server on a loopback port of its own
+    (its own thread and event loop), with ``agent``; yields the base URL. The store is whatever
+    ``safe_harbour.console.channel.get_store`` returns (tests patch it)."""
+    from sanic import Sanic
+
+    from safe_harbour.console.channel import StaffConsole
+
+    test_mode, Sanic.test_mode = Sanic.test_mode, True  # several apps in one process, as sanic-testing does
+    app = Sanic(f"console_{uuid.uuid4().hex[:8]}")
+    app.blueprint(StaffConsole().blueprint(None), url_prefix="/staff")
+    app.ctx.agent = agent
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    async def start():
+        server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
+                                         access_log=False)
+        await server.startup()
+        await server.before_start()  # (not after_start: the background sweep needs Sanic's own run loop)
+        return server
+
+    server = asyncio.run_coroutine_threadsafe(start(), loop).result(30)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        async def stop():
+            server.close()
+            await server.wait_closed()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        Sanic.test_mode = test_mode
 
 
 # Official numbers ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ triage card -> a staff member claims it (the bot is paused) -> a staff message r
 socket.io client -> hand-back -> the bot answers again. Every bot reply is checked for unofficial numbers.
 """
 import asyncio
+import json
 import os
 import re
 import uuid
@@ -16,7 +17,7 @@ import pytest
 import requests
 import socketio
 
-from conftest import start_servers
+from conftest import API_TOKEN, start_servers
 from handoff_helpers import postgres_schema, unofficial_numbers_in
 from safe_harbour.handoff.store import HandoffStore
 
@@ -168,6 +169,13 @@ def arabic_handoff_round_trip(url: str, database_url: str) -> None:
             staff_messages = [data for kind, data in got if kind == "bot_uttered"]
             assert staff_messages and staff_messages[0]["metadata"]["from"] == "staff"
             assert staff_messages[0]["text"].startswith("مرحبا، أنا من فريق")
+            # The conversation keeps that a member of staff wrote, not who.
+            tracker = (await in_thread(requests.get, f"{url}/conversations/{family.session_id}/tracker",
+                                       params={"token": API_TOKEN}, timeout=30)).json()
+            from_staff = [e for e in tracker["events"]
+                          if e["event"] == "bot" and (e.get("metadata") or {}).get("from") == "staff"]
+            assert [(e["metadata"].get("role"), "staff" in e["metadata"]) for e in from_staff] == [("staff", False)]
+            assert staff_name not in json.dumps(tracker, ensure_ascii=False)
 
             # Hand back with an outcome: the widget is told, and the bot answers again.
             closed = await in_thread(staff.post, f"cases/{case['id']}/close", {"outcome": "referred_to_hotline"})
@@ -181,6 +189,9 @@ def arabic_handoff_round_trip(url: str, database_url: str) -> None:
             detail = (await in_thread(staff.get, f"cases/{case['id']}")).json()
             assert detail["outcome"] == "referred_to_hotline"
             assert [line["from"] for line in detail["transcript"]].count("staff") == 1
+            # What the family writes after the close, and the assistant's answer, are not the case's.
+            shown = [line["text"] for line in detail["transcript"]]
+            assert "شكرا جزيلا" not in shown and reply not in shown, shown
         finally:
             await family.close()
             await in_thread(staff.logout)
@@ -285,6 +296,7 @@ def postgres_servers(tmp_path_factory):
         if _redis_up():
             overrides.update(SOCKETIO_REDIS_URL=REDIS_URL, SOCKETIO_REDIS_CHANNEL=unique("sh-test-"))
         running = start_servers(tmp_path_factory.mktemp("pg_servers"), env_overrides=overrides)
+        running.redis_channel = overrides.get("SOCKETIO_REDIS_CHANNEL")
         try:
             yield running
         finally:
@@ -303,3 +315,37 @@ def test_arabic_handoff_round_trip_on_postgresql(postgres_servers):
             assert conn.execute(sa.text("SELECT count(*) FROM handoff_cases")).scalar_one() == 1
     finally:
         engine.dispose()
+
+
+class _RunsCode:
+    """A pickle that, when loaded, creates a directory: proof that a loaded message runs code."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return os.mkdir, (self.path,)
+
+
+def test_a_pickle_published_on_the_redis_channel_runs_nothing(postgres_servers, tmp_path):
+    """Whoever can write to Redis must not run code in the servers (CVE-2025-61765, python-socketio < 5.14
+    unpickled every message on the channel)."""
+    import pickle
+    import time
+
+    import redis
+
+    if not postgres_servers.redis_channel:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    # A socket.io handshake makes the server start listening on the channel.
+    assert requests.get(f"{postgres_servers.url}/socket.io/?EIO=4&transport=polling", timeout=30).status_code == 200
+    marker = tmp_path / "code-ran"
+    publisher = redis.Redis.from_url(REDIS_URL)
+    deadline = time.time() + 15
+    while publisher.publish(postgres_servers.redis_channel, pickle.dumps(_RunsCode(str(marker)))) < 1:
+        assert time.time() < deadline, "no server process subscribed to the channel"
+        time.sleep(0.5)
+    time.sleep(3)
+    assert not marker.exists(), "a pickle from Redis was loaded"
+    assert postgres_servers.rasa.poll() is None
+    assert requests.get(f"{postgres_servers.url}/socket.io/?EIO=4&transport=polling", timeout=30).status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from handoff_helpers import postgres_schema
 from safe_harbour.handoff import availability
 from safe_harbour.handoff.store import (
-    ACTIVE, CLOSED, NO_STAFF_OUTCOME, AccountError, HandoffStore, can_act, can_read,
+    ACTIVE, CLOSED, NO_STAFF_OUTCOME, WAITING, AccountError, HandoffStore, can_act, can_read,
 )
 
 FAST = 1000  # PBKDF2 iterations in tests; the real default is 600 000
@@ -53,12 +53,25 @@ def test_sessions_presence_and_expiry(store):
     assert store.session(token, now=now) == {"name": "omar", "role": "staff"}
     assert store.staff_present(now) == 1
     assert store.staff_present(now + timedelta(seconds=store.presence_seconds + 1)) == 0  # console closed
-    assert store.session(token, now=now + timedelta(hours=1)) is not None  # polling marks them present again
-    assert store.staff_present(now + timedelta(hours=1)) == 1
-    assert store.session(token, now=now + timedelta(hours=store.session_hours + 1)) is None
+    later = now
+    while later < now + timedelta(hours=store.session_hours - 1):  # an open console polls: still signed in
+        later += timedelta(minutes=20)
+        assert store.session(token, now=later) is not None
+    assert store.staff_present(later) == 1
+    assert store.session(token, now=now + timedelta(hours=store.session_hours, minutes=1)) is None
     assert store.session("not-a-token") is None and store.session(None) is None
     store.end_session(token)
     assert store.session(token, now=now) is None
+
+
+def test_a_session_ends_after_thirty_idle_minutes(store):
+    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    t0 = datetime(2030, 1, 1, 12, 0)
+    token = store.start_session({"name": "omar", "role": "staff"}, now=t0)
+    assert store.session(token, now=t0 + timedelta(minutes=29)) is not None
+    gone = t0 + timedelta(minutes=29 + 31)  # no request from the console for 31 minutes
+    assert store.session(token, now=gone) is None
+    assert store.session(token, now=t0 + timedelta(minutes=30)) is None, "the session is gone, not just idle"
 
 
 def test_removing_an_account_ends_its_sessions(store):
@@ -95,9 +108,9 @@ def test_claim_once_close_and_who_reads_what(store):
     assert [c["id"] for c in store.queue(lina)] == []
     assert [c["id"] for c in store.queue(omar)] == [case["id"]]
 
-    closed = store.close(case["id"], "omar", "advice_given")
+    closed = store.close(case["id"], "omar", "advice_given", ACTIVE, "omar")
     assert closed["status"] == CLOSED and closed["outcome"] == "advice_given"
-    assert store.close(case["id"], "omar", "advice_given") is None
+    assert store.close(case["id"], "omar", "advice_given", ACTIVE, "omar") is None
     assert can_read(omar, closed) and not can_read(lina, closed) and can_read(boss, closed)
     assert not can_act(omar, closed)
     assert [c["id"] for c in store.closed_cases(omar)] == [case["id"]]
@@ -170,3 +183,58 @@ def test_closed_cases_are_deleted_after_the_retention_period(store):
     assert store.purge_closed(30, now=t0 + timedelta(days=31)) == 1
     assert store.get_case(old["id"]) is None
     assert store.get_case(waiting["id"]) and store.get_case(recent["id"])
+
+
+def test_a_close_lands_only_on_the_case_as_it_was_seen(store):
+    """A staff member who saw the case waiting cannot close it once someone else has claimed it."""
+    case = store.create_case("family-3", summary())
+    assert store.claim(case["id"], "lina")
+    assert store.close(case["id"], "omar", "family_left", WAITING, None) is None  # a stale view: refused
+    assert store.close(case["id"], "omar", "family_left", ACTIVE, "omar") is None  # not omar's
+    assert store.get_case(case["id"])["status"] == ACTIVE
+    assert store.owed_hand_backs() == []
+    closed = store.close(case["id"], "lina", "advice_given", ACTIVE, "lina")
+    assert closed["status"] == CLOSED and closed["closed_by"] == "lina"
+    assert [c["id"] for c in store.owed_hand_backs()] == [case["id"]]  # the family is still paused
+    assert store.take_hand_back(case["id"]) and not store.take_hand_back(case["id"])  # once only
+    assert store.owed_hand_backs() == []
+    store.release_hand_back(case["id"])  # the hand-back failed: owed again
+    assert [c["id"] for c in store.owed_hand_backs()] == [case["id"]]
+    never_claimed = store.create_case("family-4", summary())
+    assert store.close(never_claimed["id"], "omar", "not_in_scope", WAITING, None)
+    assert not store.take_hand_back(never_claimed["id"]), "a case never claimed never paused the bot"
+
+
+def test_a_database_from_before_the_hand_back_column_is_upgraded(tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = sa.create_engine(url, future=True)
+    with engine.begin() as conn:  # the table as the previous version created it, with one closed case
+        conn.execute(sa.text(
+            "CREATE TABLE handoff_cases (id VARCHAR(32) PRIMARY KEY, sender_id VARCHAR(128) NOT NULL, "
+            "status VARCHAR(16) NOT NULL, urgency VARCHAR(16) NOT NULL, urgency_rank INTEGER NOT NULL, "
+            "category VARCHAR(40) NOT NULL, summary JSON NOT NULL, requested_at DATETIME NOT NULL, "
+            "claimed_at DATETIME, claimed_by VARCHAR(32), closed_at DATETIME, closed_by VARCHAR(32), "
+            "outcome VARCHAR(40))"))
+        conn.execute(sa.text(
+            "INSERT INTO handoff_cases VALUES ('a' || hex(randomblob(15)), 'f', 'closed', 'normal', 2, "
+            "'not_stated', '{}', '2030-01-01 12:00:00', '2030-01-01 12:01:00', 'omar', '2030-01-01 12:05:00', "
+            "'omar', 'advice_given')"))
+    engine.dispose()
+    store = HandoffStore(url)
+    assert store.owed_hand_backs() == [], "cases closed before the upgrade were handed back then"
+    case = store.create_case("family-5", summary())
+    store.claim(case["id"], "omar")
+    assert store.close(case["id"], "omar", "advice_given", ACTIVE, "omar")
+    assert [c["id"] for c in store.owed_hand_backs()] == [case["id"]]
+
+
+def test_database_files_are_readable_by_their_owner_only(tmp_path):
+    HandoffStore(f"sqlite:///{tmp_path / 'var' / 'cases.db'}")
+    assert (tmp_path / "var" / "cases.db").stat().st_mode & 0o777 == 0o600
+    loose = tmp_path / "loose.db"
+    loose.touch(mode=0o644)
+    loose.chmod(0o644)
+    HandoffStore(f"sqlite:///{loose}")
+    assert loose.stat().st_mode & 0o777 == 0o600

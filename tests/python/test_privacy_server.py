@@ -101,6 +101,29 @@ def test_unsafe_launch_options_are_found(args, problem, monkeypatch):
     assert any(problem in p for p in problems), problems
 
 
+@pytest.mark.parametrize("origin", ["https://a.example/", "https://a.example/path", "https://*.example",
+                                    "https://a.example?", "a.example", "https://a.example:99999x", "null"])
+def test_cors_origins_that_cannot_be_matched_exactly_are_refused(origin, monkeypatch):
+    monkeypatch.setattr(settings, "RASA_API_TOKEN", "")
+    monkeypatch.setattr(settings, "CORS_ORIGINS", [])
+    problems = server.launch_problems(RASA_RUN + ["--cors", origin], cwd=PROJECT_ROOT)
+    if origin == "https://a.example/":  # a trailing slash is dropped: the origin itself is fine
+        assert problems == []
+    else:
+        assert any("matched exactly" in p for p in problems), (origin, problems)
+
+
+def test_socketio_origins_are_matched_exactly(monkeypatch):
+    monkeypatch.setattr(settings, "CORS_ORIGINS", ["https://school.example"])
+    own = {"HTTP_HOST": "chat.helpline.example"}
+    assert server.origin_allowed("https://school.example", own)
+    assert server.origin_allowed("https://chat.helpline.example", own)
+    assert server.origin_allowed("http://chat.helpline.example", own)  # behind a TLS proxy the server sees http
+    for other in ("https://school.example.evil.example", "https://school.example:8443", "http://school.example",
+                  "ftp://chat.helpline.example", "https://chat.helpline.example.evil.example"):
+        assert not server.origin_allowed(other, own), other
+
+
 def test_safe_launch_options_pass(monkeypatch):
     monkeypatch.setattr(settings, "RASA_API_TOKEN", "t0ken")
     assert server.launch_problems(

@@ -36,6 +36,13 @@
 
   var state = { me: null, selected: null, timer: null };
 
+  // Every request says how long the staff member has not touched the console (the page's own polling is not
+  // activity): the server signs an unattended console out after STAFF_IDLE_MINUTES.
+  var lastActivity = Date.now();
+  ['keydown', 'pointerdown', 'input', 'focus'].forEach(function (kind) {
+    window.addEventListener(kind, function () { lastActivity = Date.now(); }, true);
+  });
+
   function $(id) { return document.getElementById(id); }
   function label(group, value) { return (LABELS[group] && LABELS[group][value]) || value || '–'; }
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
@@ -59,14 +66,20 @@
   }
 
   function api(method, path, body) {
-    var options = { method: method, credentials: 'same-origin', headers: { 'Accept': 'application/json' } };
+    var options = { method: method, credentials: 'same-origin', headers: {
+      'Accept': 'application/json', 'X-Staff-Idle-Seconds': String(Math.floor((Date.now() - lastActivity) / 1000))
+    } };
     if (method !== 'GET') {
       options.headers['Content-Type'] = 'application/json';
       options.body = JSON.stringify(body || {});
     }
     return fetch('/staff/api/' + path, options).then(function (reply) {
       return reply.json().catch(function () { return {}; }).then(function (data) {
-        if (reply.status === 401 && path !== 'login') showLogin();
+        if (reply.status === 401 && path !== 'login') {
+          var signedOut = state.me !== null;  // was signed in: say why (e.g. after a time without activity)
+          showLogin();
+          if (signedOut && data.error) $('login-error').textContent = data.error;
+        }
         if (!reply.ok) {
           var error = new Error(data.error || ('Error ' + reply.status));
           error.status = reply.status;
