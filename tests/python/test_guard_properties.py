@@ -7,7 +7,8 @@ import unicodedata
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
 from safe_harbour import settings
-from safe_harbour.privacy.guard import OFFER_IMAGE_PAYLOAD, guard_message, hotline_numbers
+from safe_harbour.privacy.guard import OFFER_IMAGE_PAYLOAD, guard_message
+from safe_harbour.privacy.phones import hotline_numbers
 
 PROPERTY_SETTINGS = hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,0 +1,31 @@
+"""The words of the assistant's own training examples: a word the model learnt from ("scared", "suicidal",
+"it", "خايفة") is never taken for a name or the start of an e-mail address."""
+import functools
+import re
+from typing import FrozenSet, Text
+
+import yaml
+
+from safe_harbour import settings
+from safe_harbour.text.arabic import normalize_letters
+
+
+@functools.lru_cache(maxsize=1)
+def training_vocabulary() -> FrozenSet[Text]:
+    """Every word of data/*/nlu*.yml, lower case, Arabic letters unified."""
+    words = set()
+    for path in sorted(settings.PROJECT_ROOT.glob("data/*/nlu*.yml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            continue
+        for block in data.get("nlu") or []:
+            examples = block.get("examples") if isinstance(block, dict) else None
+            if isinstance(examples, str):
+                words.update(normalize_letters(w) for w in re.findall(r"[^\W\d_][\w'’]*", examples.lower()))
+    return frozenset(words)
+
+
+def is_known_word(word: Text) -> bool:
+    word = re.sub(r"['’]s$", "", word.lower()).strip("'’-")  # "Instagram's" is "instagram"
+    return normalize_letters(word) in training_vocabulary()
