@@ -59,8 +59,9 @@ _DISGUISE = re.compile(
         r"(?P<stop>[\u3002\uff61\u06d4\u066b])",
         rf"(?P<bracket_dot>\s*(?:\[\s*(?:\.|{_DOT_WORD})\s*\]|\(\s*(?:\.|{_DOT_WORD})\s*\)|\{{\s*(?:\.|{_DOT_WORD})\s*\}})\s*)",
         rf"(?P<spelled_dot>(?<=[A-Za-z0-9])\s+{_DOT_WORD}\s+(?=[A-Za-z0-9]))",
-        # "evil .com", "gmail . com": a spaced dot only before an ending of the public suffix list.
-        r"(?P<spaced_dot>(?<=[A-Za-z0-9])(?:\s+\.\s*|\.\s+)(?=(?P<ending>[A-Za-z]{2,63})\b))",
+        # "evil .com", "gmail . com": a space before the dot (after it, a dot ends a sentence), and only before an
+        # ending of the public suffix list.
+        r"(?P<spaced_dot>(?<=[A-Za-z0-9])\s+\.\s*(?=(?P<ending>[A-Za-z]{2,63})\b))",
         r"(?P<bracket_at>\s*[\[({]\s*(?:@|at)\s*[\])}]\s*|\s+@\s+|(?<=\w)@\s+)",
         r"(?P<bracket_colon>\[\s*:\s*\]|\[\s*://\s*\])",
         r"(?P<hxxp>\bh(?:xx|\*\*|XX)p(?=s?(?:\[?:|%3a)))",

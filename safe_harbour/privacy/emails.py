@@ -18,5 +18,5 @@ def find(text: Text) -> List[Span]:
     spans = [copy.span(m.start(), m.end(), EMAIL) for m in _ADDRESS.finditer(copy.text)]
     # "reported it at hotline.ie" is a sentence: the part before "at" must not be an everyday word.
     spans += [copy.span(m.start(), m.end(), EMAIL) for m in _SPELLED.finditer(copy.text)
-              if is_site_domain(m.group(1)) and not is_known_word(m.group(0).split()[0])]
+              if is_site_domain(m.group(1)) and not is_known_word(m.group(0).split()[0], "en")]
     return spans

@@ -3,6 +3,7 @@
 import re
 from typing import List, Text
 
+from safe_harbour.privacy import public_suffixes
 from safe_harbour.privacy.spans import HANDLE, Span
 
 _AT_HANDLE = re.compile(r"(?<![\w@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
@@ -26,9 +27,9 @@ _STOP = {
 
 def _is_handle(match: "re.Match") -> bool:
     value = match.group(3)
-    if value.lower() in _STOP or value.isdigit() or len(value) < 2:
-        return False
-    looks_made_up = bool(re.search(r"[0-9_.]", value.strip(".")))
+    if value.lower() in _STOP or value.isdigit() or len(value) < 2 or public_suffixes.split(value).suffix:
+        return False  # a domain ("account 2511.ma") is for the link detector
+    looks_made_up = bool(re.search(r"[0-9_]", value))
     if match.group(1):  # the bare word "account" is common ("the account was..."): only a made-up value
         return looks_made_up
     # After "is", ":" or "as" any word is the name; straight after the platform only a made-up one is

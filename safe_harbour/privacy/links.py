@@ -3,8 +3,8 @@
 A word is a domain only when the public suffix list says its ending is one (tldextract's bundled snapshot,
 never fetched), so "scared.he" stays a typo. Kept as text: the addresses the assistant itself recommends
 (the directory's services, the answers' own text), a platform's bare domain ("instagram.com" names the
-platform, as "instagram" does), and two words joined by a full stop where the second is a short everyday
-word that is also a country ending ("so.it", "home.in").
+platform, as "instagram" does), and two everyday words joined by a full stop where the second is also a
+country ending ("scared.so", "home.it"; but "t.me" is a link).
 """
 import functools
 import ipaddress
@@ -17,6 +17,7 @@ from safe_harbour import settings
 from safe_harbour.privacy import public_suffixes
 from safe_harbour.privacy.disguises import undisguised
 from safe_harbour.privacy.spans import FILE, LINK, Span
+from safe_harbour.privacy.vocabulary import is_known_word
 
 MEDIA_EXTENSIONS = (
     "jpg jpeg jpe jfif png gif webp heic heif avif bmp tif tiff svg dng cr2 nef psd "
@@ -39,9 +40,10 @@ _HOST = re.compile(
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)(?::\d{1,5})?(?:[/?#]\S*)?")
 _IPV6 = re.compile(r"\[?(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![0-9a-f:])\]?(?::\d{1,5})?", re.I)
 _MEDIA_FILE = re.compile(
-    r"(?<![^\s/\\.(\[\"'])[^\s/\\.]{1,255}\.(?:" + "|".join(MEDIA_EXTENSIONS) + r")(?![a-z0-9])", re.I
+    # Not followed by more of a host name: "www.psd.gov.jo" is a site, "plan.psd" a file.
+    r"(?<![^\s/\\.(\[\"'])[^\s/\\.]{1,255}\.(?:" + "|".join(MEDIA_EXTENSIONS) + r")(?![a-z0-9]|\.[a-z0-9])", re.I
 )
-_PATH = re.compile(r"(?:(?<=^)|(?<=[\s(\[<\"']))(?:[a-z]:[\\/]|\\\\|~/|/[^\s/]+/[^\s/]+)\S*", re.I)
+_PATH = re.compile(r"(?<![\w.:/\\~-])(?:[a-z]:[\\/]|\\\\|~/|/[^\s/]+/[^\s/]+)\S*", re.I)
 # "/r/teenagers" names a community, as "instagram" names a platform: text, not a path.
 _COMMUNITY = re.compile(r"/?r/\w+/?", re.I)
 
@@ -49,7 +51,14 @@ _COMMUNITY = re.compile(r"/?r/\w+/?", re.I)
 def find(text: Text) -> List[Span]:
     """Spans of links and IP addresses (LINK) and of media file names and paths (FILE)."""
     copy = undisguised(text)
-    return [copy.span(start, end, kind) for start, end, kind in _find_in(copy.text)]
+    spans = [copy.span(start, end, kind) for start, end, kind in _find_in(copy.text)]
+    return [span for span in spans if not _spaced_bare_domain(text[span.start:span.end])]
+
+
+def _spaced_bare_domain(link: Text) -> bool:
+    """"red dot in", "scared .help": a domain made of words and spaces needs a path, a port or a query to be
+    a link ("evil dot com/abc", "evil .com/abc")."""
+    return bool(re.search(r"\s", link)) and not re.search(r"[/?#:]|%3a|%2f", link, re.I)
 
 
 def _find_in(text: Text) -> List[Tuple[int, int, Text]]:
@@ -101,9 +110,14 @@ def _is_link(match: "re.Match") -> bool:
     if not located and not parts.subdomain:
         if parts.domain in _platform_names():
             return False
-        if parts.suffix in public_suffixes.WORD_ENDINGS and parts.domain.isalpha():
+        if parts.suffix in public_suffixes.WORD_ENDINGS and _is_word(parts.domain):
             return False
     return True
+
+
+def _is_word(word: Text) -> bool:
+    """An everyday English word ("scared", "I"); of single letters only "a" and "I" (so "t.me" is a link)."""
+    return word in ("a", "i") if len(word) == 1 else is_known_word(word, "en")
 
 
 def is_site_domain(host: Text) -> bool:

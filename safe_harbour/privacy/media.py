@@ -59,7 +59,7 @@ def _chunked(tokens: List["re.Match"], is_chunk, kind_of) -> List[Span]:
     """Runs of chunk-like tokens, read as one string with the whitespace removed."""
     spans, run = [], []
     for token in tokens + [None]:
-        if token is not None and is_chunk(token.group()):
+        if token is not None and (is_chunk(token.group()) or _same_size_chunk(run, token.group())):
             run.append(token)
             continue
         if run:
@@ -70,6 +70,13 @@ def _chunked(tokens: List["re.Match"], is_chunk, kind_of) -> List[Span]:
     return spans
 
 
+def _same_size_chunk(run: List["re.Match"], token: Text) -> bool:
+    """Encoded files are cut into chunks of one size: a word-shaped chunk ("Rw", "abcd") inside such a run is
+    part of it."""
+    return len(run) >= 2 and len(token) == len(run[-1].group()) == len(run[-2].group()) and bool(
+        _B64_CHUNK.fullmatch(token) or _HEX_CHUNK.fullmatch(token))
+
+
 def _looks_encoded(token: Text) -> bool:
     """A chunk of base64 rather than a word: base64 characters only, and not shaped like a word or a number
     ("hello", "Sarah", "NHS", "2019")."""
@@ -77,11 +84,11 @@ def _looks_encoded(token: Text) -> bool:
         return False
     if token.endswith("="):
         return True  # base64 padding: the last chunk of an encoded file
-    if len(token) < 4:
-        return False
     letters = token.strip("=")
     if letters.isalpha() and (letters.islower() or letters.istitle() or (letters.isupper() and len(letters) <= 5)):
         return False
+    if len(token) < 4:  # "iV", "0K": a short chunk needs a digit or a capital inside
+        return any(c.isdigit() for c in token) or any(c.isupper() for c in token[1:])
     return not (letters.isdigit() and len(letters) < 8)
 
 
@@ -92,7 +99,9 @@ def _blob_kind(run: Text) -> Optional[Text]:
     has_digit = any(c.isdigit() for c in run)
     has_upper = any(c.isupper() for c in run)
     has_lower = any(c.islower() for c in run)
-    if len(run) >= 40 and (has_digit or "+" in run or "/" in run or run.endswith("=") or (has_upper and has_lower)):
+    # 40 characters of base64 have digits and both cases; a long path of words ("young-people/child-safety")
+    # has not.
+    if len(run) >= 40 and ((has_digit and has_upper and has_lower) or "+" in run or run.endswith("=")):
         return BLOB
     if len(run) >= 16 and has_digit and has_upper and has_lower and "-" not in run and "_" not in run:
         return BLOB

@@ -40,10 +40,10 @@ _AR_INTRO = re.compile(
     r"يدعى|تدعى|يُدعى|تُدعى|يسمى|تسمى)(?:\s+(?:هو|هي|هى))?\s+"
 )
 # "انا سارة من دبي": "I" and one word before "from" or "in".
-_AR_SELF = re.compile(r"(?:^|(?<=\s))(?:انا|أنا|وانا|وأنا)\s+([^\W\d_]+)(?=\s+(?:من|في|فى)\s)")
+_AR_SELF = re.compile(r"(?:^|(?<=\s))(?:انا|أنا|وانا|وأنا)\s+([\u0621-\u064a]+)(?=\s+(?:من|في|فى)\s)")
 # "بنتي ليلى عمرها ١٣": a child and one word before an age.
 _AR_RELATIVE = re.compile(
-    r"(?:^|(?<=\s))و?(?:ابني|ابنتي|إبني|بنتي|ولدي|طفلي|طفلتي|اخوي|أخوي|اختي|أختي)\s+([^\W\d_]+)"
+    r"(?:^|(?<=\s))و?(?:ابني|ابنتي|إبني|بنتي|ولدي|طفلي|طفلتي|اخوي|أخوي|اختي|أختي)\s+([\u0621-\u064a]+)"
     r"(?=\s*(?:،|,)?\s*(?:عمره|عمرها|[0-9٠-٩]))"
 )
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]{0,39}")
@@ -83,7 +83,7 @@ def find(text: Text) -> List[Span]:
                 spans.append(Span(span[0], span[1], NAME))
     for match in _SELF_INTRO.finditer(text):
         span = _name_span(text, match.end(), capital_only=True, max_words=2)
-        if span and not is_known_word(text[span[0]:span[1]].split()[0]):
+        if span and not is_known_word(text[span[0]:span[1]].split()[0], "en"):
             spans.append(Span(span[0], span[1], NAME))
     for match in _RELATIVE.finditer(text):
         span = _relative_name(text, match.end())
@@ -92,7 +92,7 @@ def find(text: Text) -> List[Span]:
     for pattern in (_AR_SELF, _AR_RELATIVE):
         for match in pattern.finditer(text):
             word = match.group(1)
-            if not _arabic_stop(word) and not is_known_word(word):
+            if not _arabic_stop(word) and not is_known_word(word, "ar"):
                 spans.append(Span(match.start(1), match.end(1), NAME))
     return spans
 
@@ -104,7 +104,7 @@ def _relative_name(text: Text, start: int) -> Optional[Tuple[int, int]]:
         return None
     if _AGE_AFTER.match(text, word.end()):
         return word.start(), word.end()
-    if word.group()[0].isupper() and not is_known_word(word.group()):
+    if word.group()[0].isupper() and not is_known_word(word.group(), "en"):
         return _name_span(text, start, capital_only=True, max_words=2)
     return None
 

@@ -85,13 +85,25 @@ def directory_regions() -> FrozenSet[Text]:
     return _directory()[1]
 
 
+def _helpline_and_small_numbers(span: Text) -> bool:
+    """"call 000 2019", "2019 000", "999 3 times": one helpline number, alone or next to years and counts
+    (never small numbers alone: "55 12 34 56" is a phone number)."""
+    groups = re.findall(r"\d+", span)
+
+    def small(part: List[Text]) -> bool:
+        return all(re.fullmatch(r"[1-9]\d{0,2}", g) or _YEAR.fullmatch(g) for g in part)
+
+    return any("".join(groups[start:end]) in hotline_numbers() and small(groups[:start]) and small(groups[end:])
+               for start in range(len(groups)) for end in range(start + 1, len(groups) + 1))
+
+
 def _is_phone(text: Text, start: int, end: int) -> bool:
     span = text[start:end].translate(_ASCII_DIGITS)
     digits = _digits(span)
     if len(digits) < 7:
         return False  # ages, years, short codes such as 988 or 116111
     core = span.strip(" ()-.\u00a0")
-    if digits in hotline_numbers():
+    if _helpline_and_small_numbers(span):
         return False
     if _DATE.fullmatch(core):
         return False

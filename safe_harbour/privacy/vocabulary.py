@@ -1,5 +1,5 @@
-"""The words of the assistant's own training examples: a word the model learnt from ("scared", "suicidal",
-"it", "خايفة") is never taken for a name or the start of an e-mail address."""
+"""The words of the assistant's own training examples, per language: a word the model learnt from ("scared",
+"suicidal", "it", "خايفة") is never taken for a name or the start of an e-mail address."""
 import functools
 import re
 from typing import FrozenSet, Text
@@ -10,11 +10,11 @@ from safe_harbour import settings
 from safe_harbour.text.arabic import normalize_letters
 
 
-@functools.lru_cache(maxsize=1)
-def training_vocabulary() -> FrozenSet[Text]:
-    """Every word of data/*/nlu*.yml, lower case, Arabic letters unified."""
+@functools.lru_cache(maxsize=None)
+def training_vocabulary(language: Text) -> FrozenSet[Text]:
+    """Every word of data/*/nlu.<language>.yml, lower case, Arabic letters unified."""
     words = set()
-    for path in sorted(settings.PROJECT_ROOT.glob("data/*/nlu*.yml")):
+    for path in sorted(settings.PROJECT_ROOT.glob(f"data/*/nlu.{language}.yml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
@@ -26,6 +26,7 @@ def training_vocabulary() -> FrozenSet[Text]:
     return frozenset(words)
 
 
-def is_known_word(word: Text) -> bool:
+def is_known_word(word: Text, language: Text) -> bool:
+    """The word occurs in the training examples of `language` ("en", "ar", "ar-latn")."""
     word = re.sub(r"['’]s$", "", word.lower()).strip("'’-")  # "Instagram's" is "instagram"
-    return normalize_letters(word) in training_vocabulary()
+    return normalize_letters(word) in training_vocabulary(language)
