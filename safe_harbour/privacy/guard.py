@@ -88,7 +88,6 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
     # Only the part that could be kept is read closely: the rest is dropped unread, so a huge message costs
     # no more than a long one. (Invisible characters may shrink the head, hence the margin.)
     text = cut(normalise(raw[: 8 * limit]), 4 * limit)
-    too_long = len(text) > limit or len(raw) > 8 * limit
 
     if text.startswith("/") and not attachment:
         button = clean_payload(text)
@@ -112,7 +111,7 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
         removed.add(PAYLOAD)
         kept = kept.lstrip("/ ")
     notices, notices_after = [], []
-    if too_long:
+    if len(kept) > limit or len(raw) > 8 * limit:  # what is read is long, not an image that was removed
         removed.add(TOO_LONG)
         notices.append(LONG_MESSAGE_NOTICE.format(limit=f"{limit:,}"))
     if media_spans:
