@@ -21,7 +21,7 @@ _NAMED_STREET = re.compile(
     r"\b(?:[A-Z][a-z'’-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Boulevard|Close|Court|Crescent|"
     r"Terrace|Square|Parkway|Highway|Gardens|Grove|Mews)\b\.?"
 )
-_UNIT = re.compile(r"\b(?:flat|apt|apartment|unit|suite|villa|building|bldg|block)\s*(?:no\.?\s*|#\s*)?\d{1,5}[a-z]?\b",
+_UNIT = re.compile(r"(?<![\w-])(?:flat|apt|apartment|unit|suite|villa|building|bldg|block)\s*(?:no\.?\s*|#\s*)?\d{1,5}[a-z]?\b",
                    re.I)
 _INTRO = re.compile(
     r"\b(?:(?:my|our|his|her|their|the)\s+(?:home\s+|house\s+|street\s+)?address\s*(?:is|:)?|"

@@ -29,7 +29,9 @@ def _is_handle(match: "re.Match") -> bool:
     value = match.group(3)
     if value.lower() in _STOP or value.isdigit() or len(value) < 2 or public_suffixes.split(value).suffix:
         return False  # a domain ("account 2511.ma") is for the link detector
-    looks_made_up = bool(re.search(r"[0-9_]", value))
+    # "sarahhh22", "leo.2011", "bad_guy": an underscore, or numbers after the letters. A single digit inside
+    # a word is an Arabizi letter ("wa7ed", "3ayez"), not a made-up name.
+    looks_made_up = bool(re.search(r"_|\d{2,}|\d$", value))
     if match.group(1):  # the bare word "account" is common ("the account was..."): only a made-up value
         return looks_made_up
     # After "is", ":" or "as" any word is the name; straight after the platform only a made-up one is

@@ -17,7 +17,6 @@ from safe_harbour import settings
 from safe_harbour.privacy import public_suffixes
 from safe_harbour.privacy.disguises import undisguised
 from safe_harbour.privacy.spans import FILE, LINK, Span
-from safe_harbour.privacy.vocabulary import is_known_word
 
 MEDIA_EXTENSIONS = (
     "jpg jpeg jpe jfif png gif webp heic heif avif bmp tif tiff svg dng cr2 nef psd "
@@ -116,8 +115,8 @@ def _is_link(match: "re.Match") -> bool:
 
 
 def _is_word(word: Text) -> bool:
-    """An everyday English word ("scared", "I"); of single letters only "a" and "I" (so "t.me" is a link)."""
-    return word in ("a", "i") if len(word) == 1 else is_known_word(word, "en")
+    """Letters only ("scared", "advice", "I"); of single letters only "a" and "I" (so "t.me" is a link)."""
+    return word.isalpha() and (len(word) > 1 or word in ("a", "i"))
 
 
 def is_site_domain(host: Text) -> bool:

@@ -22,7 +22,8 @@ def training_vocabulary(language: Text) -> FrozenSet[Text]:
         for block in data.get("nlu") or []:
             examples = block.get("examples") if isinstance(block, dict) else None
             if isinstance(examples, str):
-                words.update(normalize_letters(w) for w in re.findall(r"[^\W\d_][\w'’]*", examples.lower()))
+                # Words with a letter; Arabizi words may start with a digit ("3ayez").
+                words.update(normalize_letters(w) for w in re.findall(r"\d*[^\W\d_][\w'’]*", examples.lower()))
     return frozenset(words)
 
 

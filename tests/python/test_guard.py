@@ -179,6 +179,12 @@ def test_an_image_in_chunks_beside_a_crisis_is_removed_and_the_crisis_kept():
     assert guarded.text == "he posted this [image] and my daughter wants to die"
 
 
+def test_a_long_image_beside_a_few_words_does_not_make_the_message_long():
+    image = "data:image/png;base64," + PNG_B64 * 40
+    guarded = guard_message(f"my son wants to kill himself {image}", {})
+    assert guarded.text == "my son wants to kill himself [image]" and not guarded.notices
+
+
 # Item 4: disguised links ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("link", [
@@ -300,6 +306,7 @@ def test_personal_data_gets_typed_placeholders(text, expected):
     ("call 05o 123 4567", "call [phone]"),
     ("O501234567", "[phone]"),
     ("my number is +974 5555 1234", "my number is [phone]"),
+    ("call 050–123–4567 now", "call [phone] now"),
 ])
 def test_personal_data_that_used_to_pass_is_replaced(text, expected):
     assert guard_message(text, {}).text == expected

@@ -39,6 +39,9 @@ def test_phones(text, expected):
 def test_phonenumbers_adds_formatted_numbers_for_the_directorys_regions():
     assert {"AE", "SA", "EG", "GB", "US", "QA"} <= phones.directory_regions()
     assert "08001111" in phones.hotline_numbers()
+    # En dashes are not among the digit-run rule's separators; libphonenumber reads them.
+    assert found(phones.find, "call 050–123–4567 now") == [("050–123–4567", "phone")]
+    assert found(phones.find, "+44 (20) 7946–0958") == [("+44 (20) 7946–0958", "phone")]
 
 
 @pytest.mark.parametrize("text, expected", [
