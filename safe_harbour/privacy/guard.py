@@ -99,7 +99,8 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
     # Replaced before the cut, so a phone number across the cut is not left half-visible.
     kept = apply_spans(text, spans)
     removed: Set[Text] = set(kinds(spans))
-    language = _language(_words(kept)) or kept_metadata.get("language")
+    # The language of the words around what was removed, for the refusal or the line after the answer.
+    language = (_language(_words(kept)) or kept_metadata.get("language")) if media_spans or attachment else None
 
     if attachment or (media_spans and not _something_to_read(kept)):
         if language:

@@ -283,7 +283,7 @@ def test_the_addresses_the_assistant_recommends_are_kept(text, address, prefix, 
 
 @PROPERTY_SETTINGS
 @given(clean_text(), st.sampled_from(sorted(hotline_numbers()) + DIRECTORY_NUMBERS), st.integers(0, 40),
-       st.sampled_from(["call ", "اتصل على ", "text ", "("]))
+       st.sampled_from(["call ", "اتصل على ", "text ", "dial "]))
 def test_the_directorys_helpline_numbers_are_kept(text, number, at, lead):
     """Beside words, ages and years (two helpline numbers in a row are read as one phone number)."""
     message = _insert(text, lead + number + ",", at, "")
