@@ -8,7 +8,8 @@ import re
 from typing import Any, Dict, Optional, Text
 
 from safe_harbour.privacy import logs, server
-from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, Guarded, guard_message, hotline_numbers
+from safe_harbour.privacy import links, phones
+from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, Guarded, guard_message
 from safe_harbour.privacy.ratelimit import MessageRateLimiter
 
 __all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel",
@@ -17,7 +18,9 @@ __all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel",
 # Loaded with the channels, in every `rasa run` of this project: no debug output, no content in events.
 if server.is_rasa_server():
     logs.install()
-    hotline_numbers()  # read the directory once now, not on the first message
+    # Read the directory, the answers' addresses and the public suffix list now, not on the first message.
+    phones.hotline_numbers()
+    links.warm_up()
 
 secure_channel = server.secure_channel
 rate_limiter = MessageRateLimiter()

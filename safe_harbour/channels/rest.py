@@ -105,6 +105,7 @@ class SafeRestInput(InputChannel):
             except Exception as error:
                 log_failure("A REST message", error)
                 return response.json({"error": "Sorry, something went wrong. Please try again."}, status=503)
+            collector.messages.extend({"recipient_id": sender, "text": notice} for notice in prepared.notices_after)
             return response.json(collector.messages)
 
         return webhook

@@ -123,5 +123,8 @@ class SafeSocketIOInput(SocketIOInput):
                     {"text": "Sorry, something went wrong. Please try again."},
                     room=session_id,
                 )
+                return
+            for notice in prepared.notices_after:
+                await output.send_text_message(session_id, notice)
 
         return socket_blueprint

@@ -7,13 +7,14 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 
+from safe_harbour.privacy.spans import PLACEHOLDERS
 from safe_harbour.text.arabic import word_forms
 
 # "ساعدوووني", "pleeease", "helppp": a letter typed three or more times stands for one.
 _ELONGATION = re.compile(r"(\D)\1{2,}")
-# What the input guard put in place of personal data ([phone], [email], ...): it says nothing about the
-# topic, so the model does not see it (a message full of placeholders is not a privacy question).
-_PLACEHOLDER = re.compile(r"\[(email|handle|phone|address|name)\]")
+# What the input guard put in place of links and personal data ([link], [phone], ...): it says nothing about
+# the topic, so the model does not see it (a message full of placeholders is not a privacy question).
+_PLACEHOLDER = re.compile(r"\[(" + "|".join(re.escape(kind) for kind in PLACEHOLDERS) + r")\]")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)

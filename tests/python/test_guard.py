@@ -1,16 +1,22 @@
-"""The input guard (safe_harbour.privacy.guard) on its own: what is refused, what is scrubbed, what is kept."""
+"""The input guard (safe_harbour.privacy.guard) on its own: what is refused, what is replaced, what is kept.
+
+The tests marked "Item n" come from issue 10; each detector also has its own position tests
+(test_guard_<detector>.py)."""
+import base64
+
 import pytest
 
 from safe_harbour import settings
 from safe_harbour.channels.incoming import prepare_message, valid_sender
-from safe_harbour.privacy.guard import (
-    LONG_MESSAGE_NOTICE, OFFER_IMAGE_PAYLOAD, clean_metadata, clean_payload, guard_message, normalise, scrub,
-)
+from safe_harbour.privacy.guard import LONG_MESSAGE_NOTICE, OFFER_IMAGE_PAYLOAD, guard_message
+from safe_harbour.privacy.payloads import clean_metadata, clean_payload
+from safe_harbour.privacy.personal_data import scrub
+from safe_harbour.privacy.shape import normalise
 
 PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
 
 
-# Images, files and links: the whole turn becomes /offer_image --------------------------------------------
+# Images, files and links with nothing else to read: the turn becomes /offer_image -------------------------
 
 @pytest.mark.parametrize("text", [
     PNG_B64,
@@ -19,7 +25,7 @@ PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAC
     "data:,hello",
     "DATA:image/jpeg;base64,/9j/4AAQSkZJRgABAQ",
     "/9j/4AAQSkZJRgABAQEASABIAAD",
-    "someone posted it https://imgur.com/a/xyz",
+    "look at this https://imgur.com/a/xyz",
     "http://example.com",
     "ftp://files.example.org/x",
     "file:///home/me/photo.jpg",
@@ -27,13 +33,11 @@ PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAC
     "see example.com/page",
     "bit.ly/3abcd",
     "t.co/xyz",
-    "it's on drive.google.com",
     "imgur.com",
     "https://wa.me/123",
     "//cdn.example.net/a.png",
     "photo.jpg",
     "IMG_2034.HEIC",
-    "the file is report.pdf",
     r"C:\Users\someone\Pictures\a.png",
     "/storage/emulated/0/DCIM/Camera",
     "192.168.1.20",
@@ -41,10 +45,10 @@ PNG_B64 = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAC
     "h\u200bttps://evil.example/x",  # a zero-width space does not hide a link
     "ｈｔｔｐｓ://example.com/x",  # full-width letters are normalised first
     "شوفhttps://example.com/x",
-    "صورة بنتي https://i.imgur.com/abc.png",
+    "شوف الصورة https://i.imgur.com/abc.png",
     "aGVsbG8gd29ybGQgdGhpcyBpcyBhIGxvbmcgYmFzZTY0IHN0cmluZw==",
 ])
-def test_images_files_and_links_are_refused(text):
+def test_a_turn_that_is_only_an_image_file_or_link_is_refused(text):
     guarded = guard_message(text, {"language": "en"})
     assert guarded.refused
     assert guarded.text == OFFER_IMAGE_PAYLOAD
@@ -73,26 +77,132 @@ def test_a_message_that_is_an_object_with_an_attachment_is_refused():
 
 
 def test_the_refusal_keeps_the_language_of_the_words_around_the_link():
-    assert guard_message("هذه صورة بنتي https://i.imgur.com/abc.png", {"language": "en"}).metadata["language"] == "ar"
-    assert guard_message("this is my daughter's picture https://i.imgur.com/abc.png", {}).metadata["language"] == "en"
+    assert guard_message("شوف الصورة https://i.imgur.com/abc.png", {"language": "en"}).metadata["language"] == "ar"
+    assert guard_message("look at this picture https://i.imgur.com/abc.png", {}).metadata["language"] == "en"
     # No words at all: the widget's hint stays (and the conversation's language otherwise).
     assert guard_message(PNG_B64, {"language": "ar"}).metadata["language"] == "ar"
 
 
-@pytest.mark.parametrize("text", [
-    "I'm scared.what do I do?",
-    "it happened on instagram.com and I reported it to stopncii.org",
-    "that's weird:/ hmm",
-    "and/or 24/7 1.5/10",
-    "COVID-19 vaccination",
-    "someone made a fake picture of my daughter with an app",
-    "the .jpg file",
-    "هل تحفظون الصور؟",
+# Item 1 (issue 10): a link no longer throws the message away --------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("someone posted it https://imgur.com/a/xyz", "someone posted it [link]"),
+    ("my son says he wants to kill himself, the man sent evil.example.com/p/123",
+     "my son says he wants to kill himself, the man sent [link]"),
+    ("he will post the pics tonight, he sent bit.ly/3abcd, my son wants to kill himself",
+     "he will post the pics tonight, he sent [link], my son wants to kill himself"),
+    ("the file is report.pdf and he wants money", "the file is [file] and he wants money"),
+    ("it's on drive.google.com and he is threatening us", "it's on [link] and he is threatening us"),
+    ("ابني يريد ان ينتحر والرابط https://evil.example/x", "ابني يريد ان ينتحر والرابط [link]"),
+    ("بنتي بتقول بدها تموت، هو بعتلي evil.com/pic", "بنتي بتقول بدها تموت، هو بعتلي [link]"),
 ])
-def test_ordinary_text_is_not_taken_for_a_link(text):
+def test_only_the_link_is_replaced_and_the_words_are_read(text, expected):
     guarded = guard_message(text, {})
     assert not guarded.refused
-    assert guarded.text == text
+    assert guarded.text == expected
+
+
+def test_the_family_is_told_after_the_answer_that_links_are_not_opened_in_their_language():
+    english = guard_message("he is threatening my son, he sent https://evil.example/x", {"language": "ar"})
+    arabic = guard_message("واحد يهدد ابني وبعت https://evil.example/x", {"language": "en"})
+    assert english.notices_after and "link" in english.notices_after[0]
+    assert arabic.notices_after and "الروابط" in arabic.notices_after[0]
+    assert not english.notices and not guard_message("he is threatening my son", {}).notices_after
+
+
+@pytest.mark.parametrize("text", [
+    "I already reported on report.cybertip.org/ ... he will post the pics tonight ... he wants to kill himself",
+    "I was scared.he/she said she would post them",
+    "I'm scared.what do I do?",
+    "she saw it on /r/teenagers",
+    "I used takeitdown.ncmec.org/ yesterday",
+    "I reported it at hotline.ie/report",
+    "we called 116111 and used www.iwf.org.uk/report",
+    "it happened on instagram.com and I reported it to stopncii.org",
+    "and/or 24/7 1.5/10",
+    "that's weird:/ hmm",
+    "COVID-19 vaccination",
+    "the .jpg file",
+    "red dot in the photo",
+    "هل تحفظون الصور؟",
+])
+def test_typos_communities_and_the_addresses_the_assistant_recommends_are_kept(text):
+    guarded = guard_message(text, {})
+    assert not guarded.refused
+    assert guarded.text == text and not guarded.removed
+
+
+# Item 2: an e-mail address does not switch off the other checks for its word ----------------------------
+
+@pytest.mark.parametrize("text, secret", [
+    ("a@b.co,www.imgur.com", "imgur"),
+    ("a@b.co,i.imgur.com", "imgur"),
+    ("a@b.co,photo.jpg", "photo"),
+    ("a@b.co,C:\\pics\\a.png", "pics"),
+    ("a@b.co,10.0.0.1:8080", "10.0.0.1"),
+    ("a@b.co,t.me", "t.me"),
+    ("a@b.co,t.me/evil", "t.me"),
+    ("write to a@b.co/x.png", "x.png"),
+    ("a@evil.com/pics/1.jpg", "pics"),
+])
+def test_an_email_address_does_not_hide_a_link_in_the_same_word(text, secret):
+    guarded = guard_message(text, {})
+    assert secret not in guarded.text
+    assert "link" in guarded.removed or "file" in guarded.removed
+
+
+# Item 3: an image cut into chunks, in hex, or behind a spaced data URI ----------------------------------
+
+PNG_BYTES = base64.b64decode(PNG_B64)
+
+
+@pytest.mark.parametrize("text", [
+    " ".join(PNG_B64[i:i + 12] for i in range(0, len(PNG_B64), 12)),
+    "\n".join(PNG_B64[i:i + 15] for i in range(0, len(PNG_B64), 15)),
+    "here " + " ".join(PNG_B64[i:i + 12] for i in range(0, len(PNG_B64), 12)),
+    PNG_BYTES.hex(),
+    " ".join(PNG_BYTES.hex()[i:i + 8] for i in range(0, len(PNG_BYTES.hex()), 8)),
+    " ".join(PNG_BYTES.hex()[i:i + 2] for i in range(0, len(PNG_BYTES.hex()), 2)),
+    "data :image/png;base64 , " + PNG_B64,
+    "data : image/png ; base64 , " + " ".join(PNG_B64[i:i + 12] for i in range(0, len(PNG_B64), 12)),
+])
+def test_an_image_in_chunks_or_hex_never_passes(text):
+    guarded = guard_message(text, {})
+    assert guarded.refused and guarded.text == OFFER_IMAGE_PAYLOAD
+    for i in range(0, len(PNG_B64) - 12, 12):
+        assert PNG_B64[i:i + 12] not in guarded.text
+
+
+def test_an_image_in_chunks_beside_a_crisis_is_removed_and_the_crisis_kept():
+    chunks = " ".join(PNG_B64[i:i + 12] for i in range(0, len(PNG_B64), 12))
+    guarded = guard_message(f"he posted this {chunks} and my daughter wants to die", {})
+    assert guarded.text == "he posted this [image] and my daughter wants to die"
+
+
+def test_a_long_image_beside_a_few_words_does_not_make_the_message_long():
+    image = "data:image/png;base64," + PNG_B64 * 40
+    guarded = guard_message(f"my son wants to kill himself {image}", {})
+    assert guarded.text == "my son wants to kill himself [image]" and not guarded.notices
+
+
+# Item 4: disguised links ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("link", [
+    "example[.]com/pic", "evil(.)com/abc", "evil dot com/abc", "evil .com/abc", "evil[dot]com/abc",
+    "evil\u3002com/abc", "evil\uff61com/abc", "evil\u06d4com/abc", "evil\u066bcom/abc",
+    "hxxps[:]//evil[.]com", "hxxp://evil.com/x", "https%3A%2F%2Fevil.com", "https:\\\\evil.com",
+    "evil.com:8080", "evil.com?id=5", "discord.gg/abcd", "chat.whatsapp.com/AbCdEf",
+    "xn--80ak6aa92e.com", "[2001:db8::1]", "fe80::1", "2001:db8:85a3::8a2e:370:7334", "evil.xyz",
+])
+def test_disguised_links_are_replaced(link):
+    guarded = guard_message(f"he sent {link} to my son", {})
+    assert guarded.text == "he sent [link] to my son", guarded.text
+    assert "link" in guarded.removed
+
+
+def test_a_bare_domain_inside_arabic_text_is_replaced():
+    assert guard_message("نشر الصور على evil.com وهددنا", {}).text == "نشر الصور على [link] وهددنا"
+    assert guard_message("نشر الصور علىevil.net وهددنا", {}).text == "نشر الصور على[link] وهددنا"
 
 
 # Personal data: typed placeholders ----------------------------------------------------------------------
@@ -176,6 +286,48 @@ def test_personal_data_gets_typed_placeholders(text, expected):
     assert guard_message(text, {}).text == expected
 
 
+# Item 5: personal data that used to pass ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("I'm Sarah and my daughter is 14", "I'm [name] and my daughter is 14"),
+    ("hi, this is Sarah", "hi, this is [name]"),
+    ("my son Adam is 12", "my son [name] is 12"),
+    ("my son adam is 12", "my son [name] is 12"),
+    ("my daughter Layla, 13, is scared", "my daughter [name], 13, is scared"),
+    ("انا سارة من دبي", "انا [name] من دبي"),
+    ("بنتي ليلى عمرها ١٣", "بنتي [name] عمرها ١٣"),
+    ("add me on snap sarahhh22", "add me on snap [handle]"),
+    ("she is on instagram as leo.2011", "she is on instagram as [handle]"),
+    ("write to sara at hotmail dot fr", "write to [email]"),
+    ("sara @ gmail . com", "[email]"),
+    ("sara[at]gmail[dot]com", "[email]"),
+    ("he lives on Maple Drive", "he lives on [address]"),
+    ("we are in flat 3, 10 King's Road", "we are in [address], [address]"),
+    ("call 05o 123 4567", "call [phone]"),
+    ("O501234567", "[phone]"),
+    ("my number is +974 5555 1234", "my number is [phone]"),
+    ("call 050–123–4567 now", "call [phone] now"),
+])
+def test_personal_data_that_used_to_pass_is_replaced(text, expected):
+    assert guard_message(text, {}).text == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I'm Scared and I don't know what to do",
+    "I'm Suicidal",
+    "this is Instagram's fault",
+    "my son is 12",
+    "my daughter, 13, is scared",
+    "انا خايفة من اللي صار",
+    "she found it on snap yesterday",
+    "it is on instagram as well",
+    "we were at school.it was awful",
+])
+def test_feelings_ages_and_platforms_are_not_taken_for_personal_data(text):
+    guarded = guard_message(text, {})
+    assert guarded.text == text and not guarded.removed
+
+
 def test_scrub_reports_classes_not_content():
     text, found = scrub("my name is Sara, call 0501234567 or mail s@x.org, @sara99")
     assert found == {"name", "phone", "email", "handle"}
@@ -253,4 +405,5 @@ def test_conversation_ids_must_be_opaque(sender, ok):
 
 def test_prepare_message_is_the_guard():
     prepared = prepare_message("my name is Sara https://example.com/x", {"language": "en", "x": 1})
-    assert prepared.refused and prepared.text == "/offer_image" and prepared.metadata == {"language": "en"}
+    assert prepared.text == "my name is [name] [link]" and prepared.metadata == {"language": "en"}
+    assert prepare_message("https://example.com/x", {"language": "en"}).text == "/offer_image"

@@ -1,9 +1,10 @@
 """The privacy promise end to end, through the running server (REST and socket.io):
 
-images, data URIs, image/file/short links and attachments are refused with the safe way to report, in the
-user's language; phone numbers, e-mail addresses, handles and names are replaced by placeholders; and none
-of the original strings (nor any 20-character piece of a base64 image) reaches the tracker store's database
-file or the server's logs.
+a turn that is only an image, a data URI, a link or an attachment is refused with the safe way to report, in
+the user's language; a link or image beside other words is replaced and the words are answered (a crisis as
+a crisis, also with the action server down), followed by a line that links are not opened; phone numbers,
+e-mail addresses, handles and names are replaced by placeholders; and none of the original strings (nor any
+20-character piece of a base64 image) reaches the tracker store's database file or the server's logs.
 """
 import asyncio
 import base64
@@ -17,9 +18,10 @@ import zlib
 from pathlib import Path
 from typing import Dict, List
 
+import pytest
 import yaml
 
-from conftest import PROJECT_ROOT
+from conftest import PROJECT_ROOT, start_servers
 from socket_client import socket_conversation
 
 RNG = random.Random()
@@ -51,7 +53,15 @@ def refusal_openings() -> Dict[str, str]:
     return openings
 
 
+def link_not_opened_lines() -> Dict[str, str]:
+    """The line sent after the answer when a link was removed (utter_link_not_opened), per language."""
+    responses = yaml.safe_load((PROJECT_ROOT / "data" / "conversation" / "responses.yml").read_text("utf-8"))
+    return {next((c["value"] for c in v.get("condition") or []), "en"): v["text"]
+            for v in responses["responses"]["utter_link_not_opened"]}
+
+
 REFUSAL = refusal_openings()
+LINK_NOT_OPENED = link_not_opened_lines()
 PNG = random_png_base64()
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -74,15 +84,17 @@ def refused_cases() -> List[dict]:
              secrets=[file_id], language="en"),
         dict(name="cloud file link", message=f"https://drive.google.com/file/d/{file_id}x/view",
              secrets=[file_id + "x"], language="en"),
-        dict(name="short link", message=f"he sent me bit.ly/{short_id}", secrets=[short_id], language="en"),
+        dict(name="short link", message=f"see bit.ly/{short_id}", secrets=[short_id], language="en"),
         dict(name="attachment in metadata", message="see attached",
              metadata={"language": "en", "attachment": {"type": "image", "payload": {"src": PNG[:200]}}},
              secrets=[PNG[:200]], language="en"),
         dict(name="attachment beside the message", message="hello", extra={"image": "data:image/png;base64," + PNG},
              secrets=[PNG], language="en"),
-        dict(name="Arabic words and an image link",
-             message=f"هذه صورة بنتي التي نشروها https://i.imgur.com/{link_id}ar.jpg",
+        dict(name="Arabic words and an image link", message=f"شوف الصورة https://i.imgur.com/{link_id}ar.jpg",
              secrets=[link_id + "ar"], language="ar"),
+        dict(name="base64 PNG in 12-character chunks",
+             message="here " + " ".join(PNG[i:i + 12] for i in range(0, len(PNG), 12)), secrets=[PNG[:12]],
+             language="en"),
         dict(name="Arabic words and a base64 image", message="شوف الصورة " + PNG, secrets=[PNG], language="ar"),
     ]
 
@@ -177,6 +189,54 @@ def test_images_files_links_and_attachments_are_refused_and_never_stored(servers
     assert_no_20_char_piece(PNG, stored, logged)
 
 
+def crisis_with_link_cases() -> List[dict]:
+    link_id, short_id = token(), token(7)
+    chunks = " ".join(PNG[i:i + 12] for i in range(0, len(PNG), 12))
+    return [
+        dict(name="crisis and a link", message=f"I already reported on report.cybertip.org/ but he sent "
+             f"evil{link_id}.com/p and my son says he wants to kill himself", secrets=[link_id],
+             crisis="emergency", language="en", kept="report.cybertip.org/"),
+        dict(name="crisis and a disguised link", message=f"my daughter wants to die, he posted it on "
+             f"hxxps[:]//pics[.]example/{link_id}", secrets=[link_id], crisis="emergency", language="en"),
+        dict(name="crisis and an image in chunks", message=f"he posted this {chunks} and my son wants to kill himself",
+             secrets=[PNG[12:24]], crisis="emergency", language="en"),
+        dict(name="Arabic crisis and a link", message=f"بنتي قالت بدها تموت بسبب الصور اللي على bit.ly/{short_id}",
+             secrets=[short_id], crisis="الطوارئ", language="ar"),
+    ]
+
+
+def assert_crisis_answered_and_link_not_kept(servers, answering_servers):
+    cases = crisis_with_link_cases()
+    for case in cases:
+        sender = new_sender()
+        replies = answering_servers.say(sender, case["message"], metadata={"language": "en"})
+        texts = [r.get("text", "") for r in replies]
+        assert case["crisis"] in texts[0].lower(), f"{case['name']}: the crisis is answered first: {texts}"
+        assert texts[-1] == LINK_NOT_OPENED[case["language"]], f"{case['name']}: {texts[-1]!r}"
+        (stored_text,) = user_texts(answering_servers.tracker_db, sender)
+        assert "[link]" in stored_text or "[image]" in stored_text, (case["name"], stored_text)
+        assert case.get("kept", "") in stored_text
+    stored, logged = stored_bytes(answering_servers.tracker_db), log_bytes(answering_servers)
+    for case in cases:
+        for secret in case["secrets"]:
+            assert_nowhere(secret, stored, logged)
+
+
+def test_a_crisis_beside_a_link_is_answered_as_a_crisis_and_the_link_is_not_kept(servers):
+    assert_crisis_answered_and_link_not_kept(servers, servers)
+
+
+@pytest.fixture(scope="module")
+def rasa_alone(tmp_path_factory):
+    running = start_servers(tmp_path_factory.mktemp("guard-no-actions"), with_actions=False)
+    yield running
+    running.stop()
+
+
+def test_the_crisis_beside_a_link_needs_no_action_server(servers, rasa_alone):
+    assert_crisis_answered_and_link_not_kept(servers, rasa_alone)
+
+
 def test_personal_data_is_replaced_by_placeholders_before_storage(servers):
     cases = scrubbed_cases()
     for case in cases:
@@ -199,11 +259,12 @@ def test_socketio_refuses_images_in_the_users_language_and_scrubs_personal_data(
     link_id = token()
     messages = [
         {"message": "data:image/png;base64," + PNG, "metadata": {"language": "en"}},
-        {"message": f"هذه صورة بنتي https://i.imgur.com/{link_id}.png", "metadata": {"language": "en"}},
+        {"message": f"شوف الصورة https://i.imgur.com/{link_id}.png", "metadata": {"language": "en"}},
         {"message": "hello", "metadata": {"language": "en", "files": [{"data": PNG}]}},
         {"message": f"رقمي {phone.translate(ARABIC_INDIC)}", "metadata": {"language": "ar"}},
         {"message": "hi", "attachment": {"type": "image", "url": f"https://x.example/{link_id}.jpg"},
          "metadata": {"language": "en"}},
+        {"message": f"واحد بيهدد بنتي وبعتلي https://evil.example/{link_id}", "metadata": {"language": "en"}},
     ]
     replies, session_id = asyncio.run(socket_conversation(servers.url, messages))
     assert REFUSAL["en"] in replies[0][0]["text"]
@@ -213,6 +274,8 @@ def test_socketio_refuses_images_in_the_users_language_and_scrubs_personal_data(
     stored_texts = user_texts(servers.tracker_db, session_id)
     assert stored_texts[:3] == ["/offer_image"] * 3 and stored_texts[4] == "/offer_image"
     assert "[phone]" in stored_texts[3]
+    assert replies[5][-1]["text"] == LINK_NOT_OPENED["ar"], "the line about links comes after the answer"
+    assert "[link]" in stored_texts[5]
     stored, logged = stored_bytes(servers.tracker_db), log_bytes(servers)
     for secret in (phone, phone.translate(ARABIC_INDIC), link_id):
         assert_nowhere(secret, stored, logged)
