@@ -142,8 +142,11 @@ test('Every answer the assistant can give switches the widget to its language; b
 test('After the toggle, an answer still on its way in the old language does not switch the widget back', { skip: SKIP, timeout: 120000 }, async () => {
   const page = await newPage(browser.context);
   await openChat(page, { lang: 'en' });
-  await page.getByRole('button', { name: 'العربية' }).click();
-  await page.evaluate(() => window.SafeHarbourTest.renderBotMessage({ text: 'An answer to an earlier question.' }));
+  // Click and render in one task, so the server's reply to the toggle cannot arrive in between.
+  await page.evaluate(() => {
+    [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'العربية').click();
+    window.SafeHarbourTest.renderBotMessage({ text: 'An answer to an earlier question.' });
+  });
   assert.equal(await page.getAttribute(ROOT, 'lang'), 'ar');
   await page.close();
 });
