@@ -1,7 +1,11 @@
 """The words of the assistant's own training examples, per language: a word the model learnt from ("scared",
-"suicidal", "it", "خايفة") is never taken for a name or the start of an e-mail address."""
+"suicidal", "it", "خايفة") is never taken for a name or the start of an e-mail address.
+
+A word counts only when it occurs more than once: a rare dialect word can also be a first name (Tunisian "زيد",
+"more", is the name Zaid), and when in doubt the guard removes rather than keeps."""
 import functools
 import re
+from collections import Counter
 from typing import FrozenSet, Text
 
 import yaml
@@ -10,10 +14,14 @@ from safe_harbour import settings
 from safe_harbour.text.arabic import normalize_letters
 
 
+MIN_OCCURRENCES = 2
+
+
 @functools.lru_cache(maxsize=None)
 def training_vocabulary(language: Text) -> FrozenSet[Text]:
-    """Every word of data/*/nlu.<language>.yml, lower case, Arabic letters unified."""
-    words = set()
+    """The words of data/*/nlu.<language>.yml seen at least MIN_OCCURRENCES times, lower case, Arabic letters
+    unified."""
+    words: Counter = Counter()
     for path in sorted(settings.PROJECT_ROOT.glob(f"data/*/nlu.{language}.yml")):
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -24,7 +32,7 @@ def training_vocabulary(language: Text) -> FrozenSet[Text]:
             if isinstance(examples, str):
                 # Words with a letter; Arabizi words may start with a digit ("3ayez").
                 words.update(normalize_letters(w) for w in re.findall(r"\d*[^\W\d_][\w'’]*", examples.lower()))
-    return frozenset(words)
+    return frozenset(word for word, count in words.items() if count >= MIN_OCCURRENCES)
 
 
 def is_known_word(word: Text, language: Text) -> bool:
