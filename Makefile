@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`. The rest are their parts.
-.PHONY: run test setup train validate stories dev-set pytest tune-fallback bench lock
+.PHONY: run test setup train validate stories dev-set held-out pytest tune-fallback tune-safety bench lock
 
 run:            ## set up, train if needed, start the assistant with the web chat page
 	scripts/run.sh
@@ -16,8 +16,14 @@ train: setup
 validate: setup
 	. scripts/env.sh && rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
-dev-set: train  ## NLU report on evaluation/dev-set.yml
-	. scripts/env.sh && python -m safe_harbour.evaluation.dev_set
+dev-set: train  ## NLU report on evaluation/dev-set.yml (results/dev/report.md)
+	. scripts/env.sh && python -m safe_harbour.evaluation.report --set dev
+
+held-out: train  ## NLU report on our own held-out messages, evaluation/held-out/ (results/held-out/report.md)
+	. scripts/env.sh && python -m safe_harbour.evaluation.report --set held-out
+
+tune-safety: setup  ## cross-validation by paraphrase family: the safety detector's thresholds (results/cross-validation/)
+	. scripts/env.sh && python -m safe_harbour.evaluation.cross_validation
 
 pytest: setup
 	. scripts/env.sh && python -m pytest tests/python

@@ -247,7 +247,7 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
     if dev:
         L += ["", "## 1. Understanding: dev set (`evaluation/dev-set.yml`)", "",
               "Both pipelines trained on the same copy of `data/` and `domain.yml`; every dev-set message parsed by "
-              "the trained model in process (`safe_harbour.evaluation.dev_set`). The default pipeline's "
+              "the trained model in process (`safe_harbour.evaluation.report`). The default pipeline's "
               "FallbackClassifier (threshold 0.3) answers `nlu_fallback`, which is no topic: reported as is "
               "(wrong), with the out_of_scope reading below for comparison only.", ""]
         L += _dev_rows(dev)

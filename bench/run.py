@@ -475,7 +475,7 @@ def dev_set(model: pathlib.Path, name: str, work: pathlib.Path) -> Optional[dict
         log(f"no dev set at {dev}: understanding figures skipped")
         return None
     log(f"dev set: {name}")
-    subprocess.run([sys.executable, "-m", "safe_harbour.evaluation.dev_set", "--model", str(model), "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "safe_harbour.evaluation.report", "--set", "dev", "--model", str(model), "--out", str(out)],
                    cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return summarise_dev_set(report)
@@ -485,7 +485,7 @@ def summarise_dev_set(report: dict) -> dict:
     summary = {
         "n": report["n"], "accuracy": report["accuracy"], "macro_f1": report["macro_f1"],
         "by_language": report["by_language"],
-        "safety_recall": report["safety"]["recall"],
+        "safety_recall": report["safety"]["exact"],
         "safety_missed": len(report["safety"]["missed"]),
         "safety_false_alarms": len(report["safety"]["false_alarms"]),
         "out_of_scope_recall": report["out_of_scope_recall"],

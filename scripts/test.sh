@@ -23,7 +23,10 @@ head -n 1 results/stories/failed_test_stories.yml | grep -q "None of the test st
   || { cat results/stories/failed_test_stories.yml; exit 1; }
 
 stage "Dev-set NLU report and gate"
-python -m safe_harbour.evaluation.dev_set
+python -m safe_harbour.evaluation.report --set dev
+
+stage "Held-out NLU report (our own unseen messages) and gate"
+python -m safe_harbour.evaluation.report --set held-out
 
 stage "Python tests (components, actions, servers end to end)"
 python -m pytest -rs tests/python

@@ -52,9 +52,13 @@ class SafetyFirstFallback(GraphComponent, IntentClassifier):
             if not any(_WORD.search(token.text) for token in message.get(TEXT_TOKENS) or []):
                 message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
                                      PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
-            elif name and name not in self.safety_intents and confidence < self.threshold:
+            elif name and self.falls_back(name, confidence):
                 message.set(
                     INTENT, {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
                     add_to_output=True,
                 )
         return messages
+
+    def falls_back(self, name: Text, confidence: float) -> bool:
+        """An uncertain guess falls back, unless it is a safety topic."""
+        return name not in self.safety_intents and confidence < self.threshold

@@ -30,9 +30,17 @@ _NEGATION_REACH = 30
 @functools.lru_cache(maxsize=1)
 def _lexicon() -> dict:
     lexicon = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
-    lexicon["patterns"] = {topic: [re.compile(p) for p in ps] for topic, ps in lexicon["topics"].items()}
+    lexicon["patterns"] = {
+        topic: [re.compile(p) for family in families.values() for variants in family.values() for p in variants]
+        for topic, families in lexicon["topics"].items()
+    }
     lexicon["negation_re"] = re.compile(lexicon["negations"])
     return lexicon
+
+
+def safety_priority() -> List[Text]:
+    """The safety topics, the one to act on first first."""
+    return list(_lexicon()["priority"])
 
 
 def rank(topic: Optional[Text]) -> int:

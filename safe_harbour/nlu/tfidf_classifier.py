@@ -8,7 +8,6 @@ trains in under a minute and answers in about a millisecond.
 
 The model is stored as plain JSON and NumPy arrays (no pickle), so loading a model runs no code.
 """
-import json
 from typing import Any, Dict, List, Text, Type
 
 import numpy as np
@@ -18,19 +17,15 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+from safe_harbour.nlu.features import (
+    NgramFeatures, canonical_text, linear_classifier, load_linear_model, save_linear_model,
+)
 
 _RANKING_LENGTH = 10
-
-
-def canonical_text(message: Message) -> Text:
-    """The message as the tokenizer read it: canonical word forms separated by spaces."""
-    return " ".join(token.text for token in message.get(TEXT_TOKENS) or [])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -55,39 +50,25 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
-        self.word_vectorizer = TfidfVectorizer(
-            analyzer="word", ngram_range=tuple(config["word_ngrams"]), sublinear_tf=True,
-            token_pattern=r"\S+", lowercase=False,
-        )
-        self.char_vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]), sublinear_tf=True,
-            min_df=config["char_min_df"], lowercase=False,
-        )
-        self.classifier = LogisticRegression(
-            C=config["C"], max_iter=config["max_iter"], class_weight="balanced", random_state=7,
-        )
+        self.features = NgramFeatures(config["word_ngrams"], config["char_ngrams"], config["char_min_df"])
+        self.classifier = linear_classifier(config)
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "TfidfIntentClassifier":
         return cls(config, model_storage, resource)
 
-    def _features(self, texts: List[Text]):
-        return hstack([self.word_vectorizer.transform(texts), self.char_vectorizer.transform(texts)]).tocsr()
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         texts = [canonical_text(e) for e in examples]
-        self.word_vectorizer.fit(texts)
-        self.char_vectorizer.fit(texts)
-        self.classifier.fit(self._features(texts), [e.get(INTENT) for e in examples])
+        self.classifier.fit(self.features.fit(texts).transform(texts), [e.get(INTENT) for e in examples])
         self.persist()
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         if not hasattr(self.classifier, "classes_"):
             return messages  # untrained (e.g. an NLU-less model)
-        probabilities = self.classifier.predict_proba(self._features([canonical_text(m) for m in messages]))
+        probabilities = self.classifier.predict_proba(self.features.transform([canonical_text(m) for m in messages]))
         for message, row in zip(messages, probabilities):
             order = np.argsort(-row)[:_RANKING_LENGTH]
             ranking = [{"name": str(self.classifier.classes_[i]), "confidence": float(row[i])} for i in order]
@@ -97,14 +78,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
-            vocabularies = {
-                "word": {k: int(v) for k, v in self.word_vectorizer.vocabulary_.items()},
-                "char": {k: int(v) for k, v in self.char_vectorizer.vocabulary_.items()},
-                "classes": [str(c) for c in self.classifier.classes_],
-            }
-            (directory / "vocabularies.json").write_text(json.dumps(vocabularies, ensure_ascii=False), encoding="utf-8")
-            np.savez(directory / "weights.npz", word_idf=self.word_vectorizer.idf_, char_idf=self.char_vectorizer.idf_,
-                     coef=self.classifier.coef_, intercept=self.classifier.intercept_)
+            save_linear_model(directory, self.features, self.classifier)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -112,17 +86,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:
-                vocabularies = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
-                weights = np.load(directory / "weights.npz", allow_pickle=False)
-                component.word_vectorizer.vocabulary_ = vocabularies["word"]
-                component.word_vectorizer.idf_ = weights["word_idf"]
-                component.char_vectorizer.vocabulary_ = vocabularies["char"]
-                component.char_vectorizer.idf_ = weights["char_idf"]
-                component.classifier.classes_ = np.array(vocabularies["classes"])
-                # Fortran order makes coef_.T contiguous, so scikit-learn does not copy the whole weight
-                # matrix on every message (about 3 ms each; bench/results.md, "Making it fast").
-                component.classifier.coef_ = np.asfortranarray(weights["coef"])
-                component.classifier.intercept_ = weights["intercept"]
+                load_linear_model(directory, component.features, component.classifier)
         except ValueError:
             pass  # nothing was trained for this resource
         return component

@@ -60,3 +60,16 @@ def test_no_training_example_is_pulled_into_a_higher_safety_topic():
                 if found and rank(found) < rank(block["intent"]):
                     conflicts.append((block["intent"], found, example))
     assert conflicts == []
+
+
+def test_every_phrase_family_has_an_english_and_an_arabic_variant():
+    lexicon = yaml.safe_load((PROJECT_ROOT / "lexicons" / "safety.yml").read_text(encoding="utf-8"))
+    one_sided = [f"{topic}/{name}" for topic, families in lexicon["topics"].items()
+                 for name, variants in families.items()
+                 if not ({"en", "ar"} <= set(variants) or "any" in variants)]
+    assert one_sided == [], "families with one language only (write the other language's variant)"
+
+
+@pytest.mark.parametrize("text", ["is blackmail illegal here", "was blackmail ever reported at her school"])
+def test_questions_about_the_law_are_not_a_threat(text):
+    assert safety_topic_in(text) is None

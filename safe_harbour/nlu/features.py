@@ -1,0 +1,77 @@
+"""TF-IDF word and character n-grams of the tokenizer's canonical text, kept as plain arrays.
+
+Shared by the topic classifier and the safety detector: each fits its own vocabulary, and each stores it as
+JSON and NumPy arrays (no pickle), so loading a model runs no code.
+"""
+import json
+from typing import Any, Dict, List, Sequence, Text
+
+import numpy as np
+from rasa.shared.nlu.constants import TEXT_TOKENS
+from rasa.shared.nlu.training_data.message import Message
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+
+def canonical_text(message: Message) -> Text:
+    """The message as the tokenizer read it: canonical word forms separated by spaces."""
+    return " ".join(token.text for token in message.get(TEXT_TOKENS) or [])
+
+
+class NgramFeatures:
+    """Sublinear TF-IDF over word n-grams and character n-grams within words."""
+
+    def __init__(self, word_ngrams: Sequence[int], char_ngrams: Sequence[int], char_min_df: int) -> None:
+        self.word = TfidfVectorizer(analyzer="word", ngram_range=tuple(word_ngrams), sublinear_tf=True,
+                                    token_pattern=r"\S+", lowercase=False)
+        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True,
+                                    min_df=char_min_df, lowercase=False)
+
+    def fit(self, texts: List[Text]) -> "NgramFeatures":
+        self.word.fit(texts)
+        self.char.fit(texts)
+        return self
+
+    def transform(self, texts: List[Text]) -> csr_matrix:
+        return hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+
+    def vocabularies(self) -> Dict[Text, Dict[Text, int]]:
+        return {"word": {k: int(v) for k, v in self.word.vocabulary_.items()},
+                "char": {k: int(v) for k, v in self.char.vocabulary_.items()}}
+
+    def weights(self) -> Dict[Text, np.ndarray]:
+        return {"word_idf": self.word.idf_, "char_idf": self.char.idf_}
+
+    def restore(self, vocabularies: Dict[Text, Any], weights: Any) -> None:
+        self.word.vocabulary_ = vocabularies["word"]
+        self.word.idf_ = weights["word_idf"]
+        self.char.vocabulary_ = vocabularies["char"]
+        self.char.idf_ = weights["char_idf"]
+
+
+def save_linear_model(directory: Any, features: NgramFeatures, classifier: Any) -> None:
+    """Writes the vocabularies and the weights of a fitted features + linear classifier pair."""
+    vocabularies = {**features.vocabularies(), "classes": [str(c) for c in classifier.classes_]}
+    (directory / "vocabularies.json").write_text(json.dumps(vocabularies, ensure_ascii=False), encoding="utf-8")
+    np.savez(directory / "weights.npz", **features.weights(), coef=classifier.coef_, intercept=classifier.intercept_)
+
+
+def load_linear_model(directory: Any, features: NgramFeatures, classifier: Any) -> None:
+    """Restores what `save_linear_model` wrote into unfitted `features` and `classifier`."""
+    vocabularies = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
+    weights = np.load(directory / "weights.npz", allow_pickle=False)
+    features.restore(vocabularies, weights)
+    classifier.classes_ = np.array(vocabularies["classes"])
+    # Fortran order makes coef_.T contiguous, so scikit-learn does not copy the whole weight matrix on every
+    # message (about 3 ms each; bench/results.md, "Making it fast").
+    classifier.coef_ = np.asfortranarray(weights["coef"])
+    classifier.intercept_ = weights["intercept"]
+
+
+def linear_classifier(config: Dict[Text, Any]) -> LogisticRegression:
+    """The logistic regression both components fit on these features.
+
+    Balanced class weights: the rarer topics (most safety topics among them) count as much as the common ones.
+    """
+    return LogisticRegression(C=config["C"], max_iter=config["max_iter"], class_weight="balanced", random_state=7)

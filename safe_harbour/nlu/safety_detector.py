@@ -1,0 +1,186 @@
+"""A detector of its own for the safety topics, built for recall, that a topic guess can never outvote.
+
+The topic classifier spreads its belief over some thirty topics; a message about reporting or the school
+whose last sentence says the child wants to disappear can come out as "report_hotline". The detector asks a
+narrower question — is there a safety topic here, and which — of the whole message and of each of its
+sentences, so one sentence of risk is not diluted by the rest. Its two thresholds are set for recall by
+cross-validation with whole paraphrase families held out (`make tune-safety`, results/safety-tuning.md):
+
+- `safety_threshold`: the message carries a safety topic when the detector's belief that it is NOT
+  "none" reaches this, in the whole message or any sentence;
+- `urgent_threshold`: self-harm or immediate danger wins over every other topic when its own probability
+  reaches this (missing either costs more than a false alarm: the answer gives emergency contacts and then
+  offers the rest).
+
+When the classifier already named a safety topic, it is kept unless the detector finds an urgent one; when it
+named anything else and the detector fires, the detector's topic replaces it. The detector never demotes a
+safety topic. Its figures go into the parse output under `safety` (a probability and a topic, no text).
+"""
+import re
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import (
+    INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT, TEXT_TOKENS,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from safe_harbour.nlu.features import (
+    NgramFeatures, canonical_text, linear_classifier, load_linear_model, save_linear_model,
+)
+from safe_harbour.nlu.safety_lexicon import safety_priority
+
+NONE = "none"
+# Sentence ends in English and Arabic (full stop, ?, !, Arabic ؟ and ؛, line breaks); a comma is not one.
+_SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
+# A sentence shorter than this many words is read only as part of the whole message.
+_MIN_SENTENCE_WORDS = 3
+
+
+def segments(text: Text, tokens: Sequence[Any], window: int = 0) -> List[Text]:
+    """The canonical text of the whole message, then of each sentence of at least a few words.
+
+    With `window`, a sentence longer than that many tokens is also read in overlapping windows of that
+    length, so a run-on message with no full stops still has its risk read on its own.
+    """
+    whole = " ".join(t.text for t in tokens)
+    bounds = [m.end() for m in _SENTENCE_END.finditer(text)]
+    sentences: List[List[Text]] = [[] for _ in range(len(bounds) + 1)]
+    for token in tokens:
+        sentences[sum(b <= token.start for b in bounds)].append(token.text)
+    parts = []
+    for words in sentences:
+        if len(set(words)) >= _MIN_SENTENCE_WORDS:
+            parts.append(" ".join(words))
+        if window and len(words) > window:
+            step = max(1, window // 2)
+            parts += [" ".join(words[i:i + window]) for i in range(0, len(words) - window + step, step)]
+    return [whole] + [p for p in dict.fromkeys(parts) if p != whole]
+
+
+def decide(predicted: Optional[Text], best_other: Optional[Tuple[Text, float]], segment_probabilities: np.ndarray,
+           classes: Sequence[Text], config: Dict[Text, Any]) -> Optional[Tuple[Text, float]]:
+    """The topic to answer and its confidence, or None when the classifier's topic stands.
+
+    `predicted` is the classifier's topic and `best_other` its best non-safety topic with its confidence.
+    `segment_probabilities` has one row per segment and one column per class of `classes` (safety topics
+    and "none").
+    """
+    safety = [c for c in classes if c != NONE]
+    column = {c: i for i, c in enumerate(classes)}
+    strongest = segment_probabilities.max(axis=0)
+    risk = float(1.0 - segment_probabilities[:, column[NONE]].min())
+    urgent = [c for c in config["urgent_topics"] if c in column]
+    if urgent:
+        top_urgent = max(urgent, key=lambda c: strongest[column[c]])
+        if strongest[column[top_urgent]] >= config["urgent_threshold"]:
+            return None if predicted == top_urgent else (top_urgent, risk)
+    if predicted in safety:
+        # A non-urgent safety guess that the detector finds no risk in at all is the classifier's slip (a
+        # parent's distress read as own_thoughts): its best other topic is answered instead.
+        if predicted not in config["urgent_topics"] and risk < config["confirm_threshold"] and best_other:
+            return best_other
+        return None
+    if risk < config["safety_threshold"]:
+        return None
+    return max(safety, key=lambda c: strongest[column[c]]), risk
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class SafetyDetector(GraphComponent, IntentClassifier):
+    """Finds a safety topic in the message or any sentence of it, and makes it the intent."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "urgent_topics": ["crisis_self_harm", "immediate_danger"],
+            "safety_threshold": 0.5,
+            "urgent_threshold": 0.5,
+            "confirm_threshold": 0.0,
+            "window_words": 0,
+            "word_ngrams": [1, 2],
+            "char_ngrams": [2, 5],
+            "char_min_df": 2,
+            "C": 10.0,
+            "max_iter": 300,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.features = NgramFeatures(config["word_ngrams"], config["char_ngrams"], config["char_min_df"])
+        self.classifier = linear_classifier(config)
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SafetyDetector":
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        texts = [canonical_text(e) for e in examples]
+        labels = [label_for(e.get(INTENT)) for e in examples]
+        self.classifier.fit(self.features.fit(texts).transform(texts), labels)
+        self.persist()
+        return self._resource
+
+    def probabilities(self, message: Message) -> np.ndarray:
+        parts = segments(message.get(TEXT) or "", message.get(TEXT_TOKENS) or [], self.config["window_words"])
+        return self.classifier.predict_proba(self.features.transform(parts))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if not hasattr(self.classifier, "classes_"):
+            return messages
+        classes = [str(c) for c in self.classifier.classes_]
+        for message in messages:
+            if not message.get(TEXT_TOKENS):
+                continue
+            probabilities = self.probabilities(message)
+            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            decided = decide(predicted, best_other(message.get(INTENT_RANKING_KEY) or [], classes), probabilities,
+                             classes, self.config)
+            risk = float(1.0 - probabilities[:, classes.index(NONE)].min())
+            message.set("safety", {"risk": round(risk, 4), "topic": decided[0] if decided else predicted},
+                        add_to_output=True)
+            if decided:
+                message.set(INTENT, {INTENT_NAME_KEY: decided[0], PREDICTED_CONFIDENCE_KEY: decided[1]},
+                            add_to_output=True)
+        return messages
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            save_linear_model(directory, self.features, self.classifier)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SafetyDetector":
+        component = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as directory:
+                load_linear_model(directory, component.features, component.classifier)
+        except ValueError:
+            pass  # nothing was trained for this resource
+        return component
+
+
+def best_other(ranking: List[Dict[Text, Any]], classes: Sequence[Text]) -> Optional[Tuple[Text, float]]:
+    """The classifier's best topic that is not a safety topic, with its confidence."""
+    other = next((r for r in ranking if r["name"] not in classes), None)
+    return (other["name"], float(other["confidence"])) if other else None
+
+
+def label_for(intent: Text) -> Text:
+    """What the detector learns for a training example: its safety topic, or "none"."""
+    return intent if intent in safety_priority() else NONE
