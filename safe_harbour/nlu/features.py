@@ -1,14 +1,20 @@
-"""TF-IDF word and character n-grams of the tokenizer's canonical text, kept as plain arrays.
+"""TF-IDF word and character n-grams of the tokenizer's canonical text, with a logistic regression.
 
-Shared by the topic classifier and the safety detector: each fits its own vocabulary, and each stores it as
-JSON and NumPy arrays (no pickle), so loading a model runs no code.
+Shared by the topic classifier and the safety detector (`LinearTextComponent`): each fits its own vocabulary
+and weights, and stores them as JSON and NumPy arrays (no pickle), so loading a model runs no code.
 """
 import json
-from typing import Any, Dict, List, Sequence, Text
+from typing import Any, Dict, List, Sequence, Text, Type
 
 import numpy as np
-from rasa.shared.nlu.constants import TEXT_TOKENS
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import INTENT, TEXT, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -75,3 +81,57 @@ def linear_classifier(config: Dict[Text, Any]) -> LogisticRegression:
     Balanced class weights: the rarer topics (most safety topics among them) count as much as the common ones.
     """
     return LogisticRegression(C=config["C"], max_iter=config["max_iter"], class_weight="balanced", random_state=7)
+
+
+class LinearTextComponent(GraphComponent, IntentClassifier):
+    """What the topic classifier and the safety detector share: n-gram features of the canonical text, a
+    logistic regression fitted on them with one label per training example, stored without pickle."""
+
+    # C is the logistic regression's inverse regularisation strength.
+    NGRAM_DEFAULTS: Dict[Text, Any] = {"word_ngrams": [1, 2], "char_ngrams": [2, 5], "char_min_df": 2,
+                                       "C": 10.0, "max_iter": 300}
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.features = NgramFeatures(config["word_ngrams"], config["char_ngrams"], config["char_min_df"])
+        self.classifier = linear_classifier(config)
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "LinearTextComponent":
+        return cls(config, model_storage, resource)
+
+    def label(self, intent: Text) -> Text:
+        """What this component learns for a training example of `intent`."""
+        return intent
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        texts = [canonical_text(e) for e in examples]
+        self.classifier.fit(self.features.fit(texts).transform(texts), [self.label(e.get(INTENT)) for e in examples])
+        self.persist()
+        return self._resource
+
+    def trained(self) -> bool:
+        return hasattr(self.classifier, "classes_")
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            save_linear_model(directory, self.features, self.classifier)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "LinearTextComponent":
+        component = cls(config, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as directory:
+                load_linear_model(directory, component.features, component.classifier)
+        except ValueError:
+            pass  # nothing was trained for this resource
+        return component

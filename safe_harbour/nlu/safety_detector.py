@@ -17,24 +17,16 @@ named anything else and the detector fires, the detector's topic replaces it. Th
 safety topic. Its figures go into the parse output under `safety` (a probability and a topic, no text).
 """
 import re
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple, Type
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import (
     INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT, TEXT_TOKENS,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from safe_harbour.nlu.features import (
-    NgramFeatures, canonical_text, linear_classifier, load_linear_model, save_linear_model,
-)
+from safe_harbour.nlu.features import LinearTextComponent
 from safe_harbour.nlu.safety_lexicon import safety_priority
 
 NONE = "none"
@@ -94,12 +86,8 @@ def decide(predicted: Optional[Text], best_other: Optional[Tuple[Text, float]], 
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class SafetyDetector(GraphComponent, IntentClassifier):
+class SafetyDetector(LinearTextComponent):
     """Finds a safety topic in the message or any sentence of it, and makes it the intent."""
-
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -109,39 +97,18 @@ class SafetyDetector(GraphComponent, IntentClassifier):
             "urgent_threshold": 0.5,
             "confirm_threshold": 0.0,
             "window_words": 0,
-            "word_ngrams": [1, 2],
-            "char_ngrams": [2, 5],
-            "char_min_df": 2,
-            "C": 10.0,
-            "max_iter": 300,
+            **LinearTextComponent.NGRAM_DEFAULTS,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.config = config
-        self._model_storage = model_storage
-        self._resource = resource
-        self.features = NgramFeatures(config["word_ngrams"], config["char_ngrams"], config["char_min_df"])
-        self.classifier = linear_classifier(config)
-
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafetyDetector":
-        return cls(config, model_storage, resource)
-
-    def train(self, training_data: TrainingData) -> Resource:
-        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-        texts = [canonical_text(e) for e in examples]
-        labels = [label_for(e.get(INTENT)) for e in examples]
-        self.classifier.fit(self.features.fit(texts).transform(texts), labels)
-        self.persist()
-        return self._resource
+    def label(self, intent: Text) -> Text:
+        return label_for(intent)
 
     def probabilities(self, message: Message) -> np.ndarray:
         parts = segments(message.get(TEXT) or "", message.get(TEXT_TOKENS) or [], self.config["window_words"])
         return self.classifier.predict_proba(self.features.transform(parts))
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if not hasattr(self.classifier, "classes_"):
+        if not self.trained():
             return messages
         classes = [str(c) for c in self.classifier.classes_]
         for message in messages:
@@ -158,21 +125,6 @@ class SafetyDetector(GraphComponent, IntentClassifier):
                 message.set(INTENT, {INTENT_NAME_KEY: decided[0], PREDICTED_CONFIDENCE_KEY: decided[1]},
                             add_to_output=True)
         return messages
-
-    def persist(self) -> None:
-        with self._model_storage.write_to(self._resource) as directory:
-            save_linear_model(directory, self.features, self.classifier)
-
-    @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SafetyDetector":
-        component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                load_linear_model(directory, component.features, component.classifier)
-        except ValueError:
-            pass  # nothing was trained for this resource
-        return component
 
 
 def best_other(ranking: List[Dict[Text, Any]], classes: Sequence[Text]) -> Optional[Tuple[Text, float]]:
