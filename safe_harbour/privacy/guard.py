@@ -95,7 +95,9 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
             return Guarded(button, kept_metadata, removed=frozenset({PAYLOAD} if button != text else ()))
 
     media_spans = find_media(text)
-    spans = media_spans + personal_data.find(text)
+    recommended = links.recommended_spans(text)
+    spans = media_spans + [span for span in personal_data.find(text)
+                           if not any(span.start < end and start < span.end for start, end in recommended)]
     # Replaced before the cut, so a phone number across the cut is not left half-visible.
     kept = apply_spans(text, spans)
     removed: Set[Text] = set(kinds(spans))

@@ -54,6 +54,13 @@ def find(text: Text) -> List[Span]:
     return [span for span in spans if not _spaced_bare_domain(text[span.start:span.end])]
 
 
+def recommended_spans(text: Text) -> List[Tuple[int, int]]:
+    """Where the text names an address the assistant itself recommends ("2511.ma", "hotline.ie/report"):
+    other detectors leave those characters alone (a year before "2511.ma" is not a phone number)."""
+    return [match.span() for match in _ADDRESS_IN_TEXT.finditer(text)
+            if _recommended(match.group(1), match.group(2) or "")]
+
+
 def _spaced_bare_domain(link: Text) -> bool:
     """"red dot in", "scared .help": a domain made of words and spaces needs a path, a port or a query to be
     a link ("evil dot com/abc", "evil .com/abc")."""

@@ -407,3 +407,8 @@ def test_prepare_message_is_the_guard():
     prepared = prepare_message("my name is Sara https://example.com/x", {"language": "en", "x": 1})
     assert prepared.text == "my name is [name] [link]" and prepared.metadata == {"language": "en"}
     assert prepare_message("https://example.com/x", {"language": "en"}).text == "/offer_image"
+
+
+def test_a_year_before_a_recommended_address_is_not_read_as_a_phone_number():
+    # Found by the property test: "2019 2511" looked like a phone number and took half of "2511.ma".
+    assert guard_message("my 2019 2511.ma my my my").text == "my 2019 2511.ma my my my"
