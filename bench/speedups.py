@@ -1,21 +1,15 @@
-"""Runs the `rasa` command line with two proposed speed-ups applied in process, for the benchmark's tuning step.
+"""Runs the `rasa` command line with a proposed speed-up applied in process, for the benchmark's tuning step.
 
     python bench/speedups.py run --model ... (the arguments of `rasa`)
 
-They are measured here before anyone changes the project's code (bench/README.md, "Making it fast"):
-
-1. Rasa validates every answer of the action server with `jsonschema.validate()`, which re-checks the schema
-   itself against the JSON-Schema meta-schema on every call (jsonschema 4.17): about 50 ms of CPU per custom
-   action on our machine. The patch validates with one validator built once (same schema, same errors).
-2. TfidfIntentClassifier keeps its logistic-regression weights in C order; scikit-learn computes
-   `X @ coef_.T`, and SciPy copies the transposed (non-contiguous) 36 x 54,000 matrix on every message (about
-   3 ms). Keeping `coef_` in Fortran order makes `coef_.T` contiguous and removes the copy; the numbers are
-   identical.
+It is measured here before anyone changes the project's code (bench/README.md, "Making it fast"): Rasa
+validates every answer of the action server with `jsonschema.validate()`, which re-checks the schema itself
+against the JSON-Schema meta-schema on every call (jsonschema 4.17): about 50 ms of CPU per custom action on
+our machine. The patch validates with one validator built once (same schema, same errors). (A second patch,
+weights in Fortran order, is now done by the classifier itself: safe_harbour/nlu/features.py.)
 """
 import sys
 from typing import Any, Dict, Text
-
-import numpy as np
 
 
 def apply() -> None:
@@ -23,8 +17,6 @@ def apply() -> None:
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
-
-    from safe_harbour.nlu.tfidf_classifier import TfidfIntentClassifier
 
     validators: Dict[str, Any] = {}
 
@@ -45,16 +37,6 @@ def apply() -> None:
             raise e
 
     RemoteAction._validate_action_result = validate_action_result
-
-    original_load = TfidfIntentClassifier.load.__func__
-
-    def load(cls, *args, **kwargs):
-        component = original_load(cls, *args, **kwargs)
-        if hasattr(component.classifier, "coef_"):
-            component.classifier.coef_ = np.asfortranarray(component.classifier.coef_)
-        return component
-
-    TfidfIntentClassifier.load = classmethod(load)
 
 
 def main() -> None:
