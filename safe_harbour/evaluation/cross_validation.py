@@ -19,7 +19,7 @@ import json
 import pathlib
 import sys
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 import yaml
@@ -28,7 +28,7 @@ from rasa.shared.nlu.training_data import entities_parser
 from rasa.shared.nlu.training_data.message import Message
 from sklearn.model_selection import GroupKFold
 
-from safe_harbour.evaluation.metrics import accuracy, grouped
+from safe_harbour.evaluation.metrics import accuracy, grouped, safety_recognition, share
 from safe_harbour.nlu import safety_detector
 from safe_harbour.nlu.fallback import SafetyFirstFallback
 from safe_harbour.nlu.features import NgramFeatures, linear_classifier
@@ -90,13 +90,12 @@ def pipeline_config() -> Dict[str, dict]:
 class Canonicaliser:
     """The tokenizer's reading of a text: canonical forms of the whole text and of each sentence."""
 
-    def __init__(self, window: int) -> None:
+    def __init__(self) -> None:
         self.tokenizer = BilingualTokenizer(BilingualTokenizer.get_default_config())
-        self.window = window
 
     def read(self, text: str) -> Tuple[str, List[str]]:
         tokens = self.tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
-        return " ".join(t.text for t in tokens), safety_detector.segments(text, tokens, self.window)
+        return " ".join(t.text for t in tokens), safety_detector.segments(text, tokens)
 
 
 def _fit(features_config: dict, texts: List[str], labels: List[str]):
@@ -116,7 +115,7 @@ class Prediction:
 
 
 def predict_folds(examples: List[Example], folds: int, config: Dict[str, dict]) -> Tuple[List[Prediction], List[str]]:
-    reader = Canonicaliser(config["detector"]["window_words"])
+    reader = Canonicaliser()
     read = [reader.read(e.text) for e in examples]
     whole = [r[0] for r in read]
     groups = [e.family for e in examples]
@@ -164,31 +163,17 @@ def answered_topic(prediction: Prediction, classes: Sequence[str], fallback: Saf
     return topic
 
 
-def figures(examples: List[Example], answered: List[str]) -> dict:
+def figures(examples: List[Example], answered: List[str], urgent: Set[str]) -> dict:
     safety = set(safety_priority())
-    urgent = {"crisis_self_harm", "immediate_danger"}
     items = [{"lang": e.lang, "variety": e.variety or e.lang, "topic": e.intent, "predicted": p}
              for e, p in zip(examples, answered)]
-    safety_items = [i for i in items if i["topic"] in safety]
-    others = [i for i in items if i["topic"] not in safety]
-    urgent_items = [i for i in items if i["topic"] in urgent]
-
-    def share(group, test) -> float:
-        return sum(map(test, group)) / len(group) if group else 0.0
-
     return {
         "n": len(items),
         "accuracy": accuracy([(i["topic"], i["predicted"]) for i in items]),
-        "safety_as_any_safety": share(safety_items, lambda i: i["predicted"] in safety),
-        "safety_exact": share(safety_items, lambda i: i["predicted"] == i["topic"]),
-        "urgent_as_urgent": share(urgent_items, lambda i: i["predicted"] in urgent),
-        "false_alarm_rate": share(others, lambda i: i["predicted"] in safety),
+        "safety": safety_recognition(items, safety),
+        "urgent_as_urgent": share([i for i in items if i["topic"] in urgent], lambda i: i["predicted"] in urgent),
         "by_language": {k: _group_figures(g, safety) for k, g in sorted(grouped(items, "lang").items())},
         "by_variety": {k: _group_figures(g, safety) for k, g in sorted(grouped(items, "variety").items())},
-        "by_safety_topic": {t: {"n": len(g), "as_any_safety": share(g, lambda i: i["predicted"] in safety),
-                                "exact": share(g, lambda i: i["predicted"] == i["topic"])}
-                            for t, g in sorted(grouped(safety_items, "topic").items())},
-        "missed_safety": [i for i in safety_items if i["predicted"] not in safety],
     }
 
 
@@ -210,7 +195,7 @@ def sweep(examples: List[Example], predictions: List[Prediction], classes: Seque
                            "urgent_threshold": urgent_threshold, "confirm_threshold": confirm_threshold}
         answered = [answered_topic(p, classes, fallback, detector_config) for p in predictions]
         rows.append({"safety_threshold": safety_threshold, "urgent_threshold": urgent_threshold,
-                     "confirm_threshold": confirm_threshold, **figures(examples, answered)})
+                     "confirm_threshold": confirm_threshold, **figures(examples, answered, set(config["detector"]["urgent_topics"]))})
     return rows
 
 
@@ -225,10 +210,10 @@ def settings_of(row: dict) -> tuple:
 def choose(rows: List[dict]) -> dict:
     """Recall first: the most urgent messages kept urgent, then safety messages kept safety, then exactness,
     among settings whose added false alarms stay within the budget."""
-    budget = detector_off(rows)["false_alarm_rate"] + MAX_ADDED_FALSE_ALARMS
-    within = [r for r in rows if r["false_alarm_rate"] <= budget]
-    return max(within, key=lambda r: (round(r["urgent_as_urgent"], 3), round(r["safety_as_any_safety"], 3),
-                                      r["safety_exact"], r["accuracy"]))
+    budget = detector_off(rows)["safety"]["false_alarm_rate"] + MAX_ADDED_FALSE_ALARMS
+    within = [r for r in rows if r["safety"]["false_alarm_rate"] <= budget]
+    return max(within, key=lambda r: (round(r["urgent_as_urgent"], 3), round(r["safety"]["as_any_safety_topic"], 3),
+                                      r["safety"]["exact"], r["accuracy"]))
 
 
 def to_markdown(rows: List[dict], chosen: dict, config: Dict[str, dict], folds: int) -> str:
@@ -243,10 +228,10 @@ def to_markdown(rows: List[dict], chosen: dict, config: Dict[str, dict], folds: 
         "| safety threshold | urgent threshold | confirm threshold | urgent kept urgent | safety as safety | safety exact | false alarms | accuracy |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    shown = sorted(rows, key=lambda r: (-r["urgent_as_urgent"], -r["safety_as_any_safety"], r["false_alarm_rate"]))[:15]
+    shown = sorted(rows, key=lambda r: (-r["urgent_as_urgent"], -r["safety"]["as_any_safety_topic"], r["safety"]["false_alarm_rate"]))[:15]
     for r in shown:
         lines.append(f"| {r['safety_threshold']:.2f} | {r['urgent_threshold']:.2f} | {r['confirm_threshold']:.2f} | {r['urgent_as_urgent']:.3f} | "
-                     f"{r['safety_as_any_safety']:.3f} | {r['safety_exact']:.3f} | {r['false_alarm_rate']:.3f} | "
+                     f"{r['safety']['as_any_safety_topic']:.3f} | {r['safety']['exact']:.3f} | {r['safety']['false_alarm_rate']:.3f} | "
                      f"{r['accuracy']:.3f} |")
     for title, r in (("Chosen", chosen), ("As configured", current), ("Without the detector", detector_off(rows))):
         if r is None:
@@ -254,14 +239,14 @@ def to_markdown(rows: List[dict], chosen: dict, config: Dict[str, dict], folds: 
         lines += ["", f"## {title}: safety threshold {r['safety_threshold']:.2f}, urgent threshold "
                       f"{r['urgent_threshold']:.2f}, confirm threshold {r['confirm_threshold']:.2f}", "",
                   f"Urgent kept urgent {r['urgent_as_urgent']:.3f}; safety as any safety topic "
-                  f"{r['safety_as_any_safety']:.3f}; exact {r['safety_exact']:.3f}; false alarms "
-                  f"{r['false_alarm_rate']:.3f}; accuracy {r['accuracy']:.3f}.", "",
+                  f"{r['safety']['as_any_safety_topic']:.3f}; exact {r['safety']['exact']:.3f}; false alarms "
+                  f"{r['safety']['false_alarm_rate']:.3f}; accuracy {r['accuracy']:.3f}.", "",
                   "| group | n | accuracy | safety n | safety exact |", "|---|---|---|---|---|"]
         for key in ("by_language", "by_variety"):
             for name, g in r[key].items():
                 lines.append(f"| {name} | {g['n']} | {g['accuracy']:.3f} | {g['safety_n']} | {g['safety_exact']:.3f} |")
         lines += ["", "| safety topic | n | as any safety | exact |", "|---|---|---|---|"]
-        lines += [f"| {t} | {g['n']} | {g['as_any_safety']:.3f} | {g['exact']:.3f} |" for t, g in r["by_safety_topic"].items()]
+        lines += [f"| {t} | {g['n']} | {g['as_any_safety_topic']:.3f} | {g['exact']:.3f} |" for t, g in r["safety"]["by_topic"].items()]
     return "\n".join(lines) + "\n"
 
 
@@ -269,12 +254,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", default=str(PROJECT_ROOT / "results" / "cross-validation"))
-    parser.add_argument("--window-words", type=int, default=None, help="try another window than config.yml's")
     parser.add_argument("--reuse", action="store_true", help="sweep again the predictions saved by the last run")
     args = parser.parse_args()
     config = pipeline_config()
-    if args.window_words is not None:
-        config["detector"]["window_words"] = args.window_words
     examples = training_examples()
     out = pathlib.Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Accuracy, per-topic precision/recall/F1 and macro-F1 for labelled intent predictions."""
 from collections import Counter, defaultdict
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Set, Tuple
 
 Pair = Tuple[str, str]  # (gold topic, predicted topic)
 
@@ -46,3 +46,24 @@ def grouped(items: Iterable[dict], key: str) -> Dict[str, List[dict]]:
     for item in items:
         groups[item[key]].append(item)
     return dict(groups)
+
+
+def share(items: Sequence[dict], test: Callable[[dict], bool]) -> float:
+    """The fraction of `items` that pass `test` (0 for none)."""
+    return sum(1 for i in items if test(i)) / len(items) if items else 0.0
+
+
+def safety_recognition(items: Sequence[dict], safety: Set[str]) -> Dict:
+    """How safety messages were read (as some safety topic, as the right one, per topic) and how often a
+    non-safety message was read as one. Items carry "topic" (gold) and "predicted"."""
+    safety_items = [i for i in items if i["topic"] in safety]
+
+    def recognised(group: Sequence[dict]) -> Dict:
+        return {"n": len(group), "as_any_safety_topic": share(group, lambda i: i["predicted"] in safety),
+                "exact": share(group, lambda i: i["predicted"] == i["topic"])}
+
+    return {
+        **recognised(safety_items),
+        "by_topic": {t: recognised(g) for t, g in sorted(grouped(safety_items, "topic").items())},
+        "false_alarm_rate": share([i for i in items if i["topic"] not in safety], lambda i: i["predicted"] in safety),
+    }

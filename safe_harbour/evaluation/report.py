@@ -22,7 +22,9 @@ import time
 import uuid
 from typing import Dict, List, Optional
 
-from safe_harbour.evaluation.metrics import accuracy, confusions, grouped, macro_f1, per_topic
+from safe_harbour.evaluation.metrics import (
+    accuracy, confusions, grouped, macro_f1, per_topic, safety_recognition, share,
+)
 from safe_harbour.evaluation.sets import DEV_SET_PATH, HELD_OUT_DIR, PROJECT_ROOT, load_messages, safety_topics
 from safe_harbour.privacy.guard import guard_message
 
@@ -82,10 +84,6 @@ async def read_all(model_path: str, items: List[dict]) -> None:
             item["first_reply"] = await first_reply(agent, guarded.text)
 
 
-def _share(items: List[dict], test) -> float:
-    return sum(1 for i in items if test(i)) / len(items) if items else 0.0
-
-
 def _scores(items: List[dict]) -> Dict:
     pairs = [(i["topic"], i["predicted"]) for i in items]
     return {"n": len(items), "accuracy": accuracy(pairs), "macro_f1": macro_f1(pairs)}
@@ -105,22 +103,15 @@ def build_report(items: List[dict], safety: set) -> Dict:
         "hard": _scores([i for i in items if i.get("hard")]),
         "by_topic": per_topic(pairs),
         "safety": {
-            "n": len(safety_items),
-            "as_any_safety_topic": _share(safety_items, lambda i: i["predicted"] in safety),
-            "exact": _share(safety_items, lambda i: i["predicted"] == i["topic"]),
-            "by_topic": {t: {"n": len(g), "as_any_safety_topic": _share(g, lambda i: i["predicted"] in safety),
-                             "exact": _share(g, lambda i: i["predicted"] == i["topic"])}
-                         for t, g in sorted(grouped(safety_items, "topic").items())},
+            **safety_recognition(items, safety),
             "missed": [i for i in safety_items if i["predicted"] not in safety],
             "false_alarms": [i for i in items if i["topic"] not in safety and i["predicted"] in safety],
-            "false_alarm_rate": _share([i for i in items if i["topic"] not in safety],
-                                       lambda i: i["predicted"] in safety),
         },
         "urgent": {
             "n": len(urgent_items),
-            "emergency_first": _share(urgent_items, lambda i: i["first_reply"] in URGENT.values()),
+            "emergency_first": share(urgent_items, lambda i: i["first_reply"] in URGENT.values()),
             "with_guarded_parts": len([i for i in urgent_items if i["guard_removed"]]),
-            "with_guarded_parts_emergency_first": _share(
+            "with_guarded_parts_emergency_first": share(
                 [i for i in urgent_items if i["guard_removed"]], lambda i: i["first_reply"] in URGENT.values()),
             "not_answered_as_emergency": [i for i in urgent_items if i["first_reply"] not in URGENT.values()],
         },

@@ -1,4 +1,4 @@
-"""The safety detector's reading of a message (sentences, windows) and its decision rules."""
+"""The safety detector's reading of a message (whole and by sentence) and its decision rules."""
 import numpy as np
 import pytest
 from rasa.shared.nlu.constants import TEXT
@@ -13,9 +13,9 @@ CONFIG = {"urgent_topics": ["crisis_self_harm", "immediate_danger"], "safety_thr
 OTHER = ("remove_content", 0.2)  # the classifier's best non-safety topic
 
 
-def read(text, window=0):
+def read(text):
     tokens = BilingualTokenizer(BilingualTokenizer.get_default_config()).tokenize(Message(data={TEXT: text}), TEXT)
-    return segments(text, tokens, window)
+    return segments(text, tokens)
 
 
 def rows(*segment_probabilities):
@@ -41,13 +41,6 @@ def test_arabic_sentences_end_with_arabic_marks_too():
     # Canonical forms: ة -> ه, and a word with a prefix also yields its stem (بنتي -> نتي).
     assert parts[-1] == "بنتي نتي كتبت رساله وداع داع"
     assert len(parts) == 4
-
-
-def test_a_run_on_message_is_read_in_windows_when_asked():
-    text = " ".join(f"w{i}" for i in range(20))
-    assert len(read(text)) == 1
-    windows = read(text, window=8)[1:]
-    assert windows[0].split() == [f"w{i}" for i in range(8)] and windows[-1].split()[-1] == "w19"
 
 
 def test_short_fragments_are_not_read_alone():
