@@ -2,12 +2,12 @@
 
 Both message channels (REST and socket.io) call `prepare_message` on every message, check the rate limits
 with `rate_limiter`, accept only opaque conversation ids (`valid_sender`), and call `secure_channel` from
-their `blueprint()`. The rules themselves live in `safe_harbour.privacy` (guard, logs, server, ratelimit).
+their `blueprint()`. The rules themselves live in `safe_harbour.privacy` (guard, logs, http_hardening, ratelimit).
 """
 import re
 from typing import Any, Dict, Optional, Text
 
-from safe_harbour.privacy import logs, server
+from safe_harbour.privacy import http_hardening, logs
 from safe_harbour.privacy import links, phones
 from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, Guarded, guard_message
 from safe_harbour.privacy.ratelimit import MessageRateLimiter
@@ -16,13 +16,13 @@ __all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel",
            "RATE_LIMITED_MESSAGE"]
 
 # Loaded with the channels, in every `rasa run` of this project: no debug output, no content in events.
-if server.is_rasa_server():
+if http_hardening.is_rasa_server():
     logs.install()
     # Read the directory, the answers' addresses and the public suffix list now, not on the first message.
     phones.hotline_numbers()
     links.warm_up()
 
-secure_channel = server.secure_channel
+secure_channel = http_hardening.secure_channel
 rate_limiter = MessageRateLimiter()
 
 # Conversation ids are opaque random strings (the widget sends 32 hex digits): no e-mail addresses, no

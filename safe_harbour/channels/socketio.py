@@ -21,7 +21,7 @@ from safe_harbour.channels.incoming import (
 )
 from safe_harbour.channels.outgoing import client_message
 from safe_harbour.channels.rest import log_failure
-from safe_harbour.privacy.server import origin_allowed
+from safe_harbour.privacy.http_hardening import origin_allowed
 from safe_harbour.handoff import relay
 
 logger = logging.getLogger(__name__)

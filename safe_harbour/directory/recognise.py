@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from safe_harbour.directory import store
+from safe_harbour.directory import hotlines
 from safe_harbour.text.arabic import normalize_letters, word_forms
 
 _WORD = re.compile(
@@ -213,7 +213,7 @@ class _Matcher:
     def __init__(self, countries: Dict[str, dict]):
         self.index: Dict[Tuple[bool, str], List[_Phrase]] = {}
         for code, entry in sorted(countries.items()):
-            if code == store.WORLD:
+            if code == hotlines.WORLD:
                 continue
             names = entry.get("names") or {}
             for lang in ("en", "ar", "ar-latn"):
@@ -365,10 +365,10 @@ _lock = threading.Lock()
 
 
 def _matcher(directory=None) -> _Matcher:
-    key = Path(directory).resolve() if directory is not None else store.DEFAULT_DIRECTORY
+    key = Path(directory).resolve() if directory is not None else hotlines.DEFAULT_DIRECTORY
     with _lock:
         if key not in _matchers:
-            _matchers[key] = _Matcher(store.load(directory))
+            _matchers[key] = _Matcher(hotlines.load(directory))
         return _matchers[key]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from safe_harbour.directory import store
+from safe_harbour.directory import hotlines
 
 # What each topic needs from the directory: the kinds of service, and whether the emergency number helps.
 PURPOSES: Dict[str, dict] = {
@@ -96,7 +96,7 @@ def _in_sentence(name: str, lang: str) -> str:
 
 
 def country_name(code: Optional[str], language: Optional[str] = "en") -> Optional[str]:
-    entry = store.get(code) if code else None
+    entry = hotlines.get(code) if code else None
     return _field(entry.get("name"), _lang(language)) if entry else None
 
 
@@ -155,13 +155,13 @@ def services_answer(
     lang = _lang(language)
     words = _TEXT[lang]
     spec = PURPOSES.get(purpose or "", PURPOSES[DEFAULT_PURPOSE])
-    entry = store.get(country, directory) if country else None
+    entry = hotlines.get(country, directory) if country else None
     code = entry["country"] if entry else None
 
-    services = store.official_services(code, spec["kinds"], directory=directory)
+    services = hotlines.official_services(code, spec["kinds"], directory=directory)
     own = [s for s in services if not str(s.get("id", "")).startswith("world_")]
     world = [s for s in services if str(s.get("id", "")).startswith("world_")]
-    emergency = store.emergency_number(code, directory) if (code and spec["emergency"]) else None
+    emergency = hotlines.emergency_number(code, directory) if (code and spec["emergency"]) else None
 
     lines: List[str] = []
     emergency_source = None

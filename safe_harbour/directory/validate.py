@@ -25,7 +25,7 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from safe_harbour.directory.store import DEFAULT_DIRECTORY, KINDS, STATUSES, WORLD
+from safe_harbour.directory.hotlines import DEFAULT_DIRECTORY, KINDS, STATUSES, WORLD
 from safe_harbour.text.arabic import ARABIC_LETTER, normalize_letters
 
 STALE_AFTER_DAYS = 180
@@ -315,13 +315,13 @@ def shown_problems(directory=None) -> List[str]:
     """The content check: every answer the assistant can build from the directory (each country and none, each
     topic, both languages) may show only services that are official, have a source, a way to reach them (phone,
     text or web) and a note on whom they are for; an emergency number shown must be official with a source."""
-    from safe_harbour.directory import store
+    from safe_harbour.directory import hotlines
     from safe_harbour.directory.render import PURPOSES, services_answer
 
     problems = set()
-    data = store.load(directory)
+    data = hotlines.load(directory)
     by_id = {s["id"]: s for entry in data.values() for s in entry.get("services") or []}
-    for code in sorted(store.countries(directory)) + [None]:
+    for code in sorted(hotlines.countries(directory)) + [None]:
         for purpose in sorted(PURPOSES):
             for language in ("en", "ar"):
                 answer = services_answer(code, purpose, language, directory=directory)

@@ -7,8 +7,8 @@
 - refuses debug logging (`--debug`, `-vv`, LOG_LEVEL=DEBUG) unless SAFE_HARBOUR_ENV=development.
 
 Then it replaces itself with `rasa run ...` (same process id, so a caller can stop the server by that id).
-The same checks run again inside the server when the channels load (safe_harbour.privacy.server), so a
-plain `rasa run` with unsafe options is refused too. Exit code 2 on refusal.
+The same checks run again inside the server when the channels load (safe_harbour.privacy.http_hardening),
+so a plain `rasa run` with unsafe options is refused too. Exit code 2 on refusal.
 """
 import os
 import shutil
@@ -16,18 +16,18 @@ import sys
 from typing import List, Optional, Text
 
 from safe_harbour import settings
-from safe_harbour.privacy import server
+from safe_harbour.privacy import http_hardening
 
 
 def rasa_command(args: List[Text]) -> List[Text]:
     """The full `rasa run` command line for the given options (token and CORS from the settings)."""
     args = list(args)
-    if not server.option_values(args, "--model", "-m"):
+    if not http_hardening.option_values(args, "--model", "-m"):
         args = ["--model", "models", *args]
     if settings.RASA_API_TOKEN:
         if "--enable-api" not in args:
             args.append("--enable-api")
-        if not server.option_values(args, "--auth-token", "-t"):
+        if not http_hardening.option_values(args, "--auth-token", "-t"):
             args += ["--auth-token", settings.RASA_API_TOKEN]
     if settings.CORS_ORIGINS and "--cors" not in args:
         args += ["--cors", *settings.CORS_ORIGINS]
@@ -35,7 +35,7 @@ def rasa_command(args: List[Text]) -> List[Text]:
 
 
 def problems(command: List[Text]) -> List[Text]:
-    found = server.launch_problems(command)
+    found = http_hardening.launch_problems(command)
     if not settings.DEVELOPMENT:
         if any(a in ("--debug", "-vv") or (a.startswith("-vv") and set(a[1:]) == {"v"}) for a in command):
             found.append("debug logging (--debug, -vv) prints what families type; it is allowed only with "

@@ -177,7 +177,7 @@ def recommended_addresses() -> FrozenSet[Text]:
     written in the answers' text (data/*/responses.yml). Each host is allowed bare, each page exactly."""
     texts: List[Text] = []
     try:
-        from safe_harbour.directory.store import read_files
+        from safe_harbour.directory.hotlines import read_files
 
         for data in read_files().values():
             for service in (data or {}).get("services") or []:

@@ -67,7 +67,7 @@ def _directory() -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
     numbers: Set[Text] = set()
     regions: Set[Text] = set()
     try:
-        from safe_harbour.directory.store import read_files
+        from safe_harbour.directory.hotlines import read_files
 
         for data in read_files().values():
             if not isinstance(data, dict):

@@ -12,7 +12,7 @@ from typing import Iterator, List, Set
 import pytest
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from safe_harbour.directory import store
+from safe_harbour.directory import hotlines
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -143,12 +143,12 @@ def phone_like_numbers(text: str) -> List[str]:
 def official_numbers() -> Set[str]:
     """Every number the directory marks official: service phones, text-message numbers, emergency numbers."""
     numbers = set()
-    for entry in store.load().values():
+    for entry in hotlines.load().values():
         emergency = entry.get("emergency_number")
-        if emergency and emergency.get("status") == store.OFFICIAL:
+        if emergency and emergency.get("status") == hotlines.OFFICIAL:
             numbers.add(normalise_number(str(emergency["number"])))
         for service in entry.get("services") or []:
-            if service.get("status") != store.OFFICIAL:
+            if service.get("status") != hotlines.OFFICIAL:
                 continue
             if service.get("phone"):
                 numbers.add(normalise_number(str(service["phone"])))

@@ -5,7 +5,7 @@ import shutil
 import pytest
 import yaml
 
-from safe_harbour.directory import store, validate
+from safe_harbour.directory import hotlines, validate
 
 EXPECTED = {
     "US", "GB", "CA", "AU", "IE", "EG", "SA", "AE", "JO", "MA", "LB", "IQ", "TN", "DZ", "QA", "KW", "BH", "OM", "PS",
@@ -53,7 +53,7 @@ def _write(folder, name, data):
 @pytest.fixture
 def tmp_directory(tmp_path):
     """A folder holding a copy of the real world.yml, ready for test countries."""
-    shutil.copy(store.DEFAULT_DIRECTORY / "world.yml", tmp_path / "world.yml")
+    shutil.copy(hotlines.DEFAULT_DIRECTORY / "world.yml", tmp_path / "world.yml")
     return tmp_path
 
 
@@ -72,16 +72,16 @@ def test_validator_command_exits_zero_on_real_files(capsys):
 
 
 def test_all_requested_countries_and_world_are_present():
-    assert EXPECTED <= set(store.countries())
-    assert store.get("WORLD") is not None
-    world_ids = {s["id"] for s in store.get("WORLD")["services"]}
+    assert EXPECTED <= set(hotlines.countries())
+    assert hotlines.get("WORLD") is not None
+    world_ids = {s["id"] for s in hotlines.get("WORLD")["services"]}
     assert {"world_take_it_down", "world_ncmec_cybertipline", "world_child_helpline_international",
             "world_inhope", "world_stopncii"} <= world_ids
 
 
 def test_every_service_id_is_unique_and_prefixed():
     ids = []
-    for code, entry in store.load().items():
+    for code, entry in hotlines.load().items():
         prefix = "world_" if code == "WORLD" else code.lower() + "_"
         for service in entry["services"]:
             assert service["id"].startswith(prefix)
@@ -93,9 +93,9 @@ def test_every_service_id_is_unique_and_prefixed():
 
 @pytest.mark.parametrize("code", sorted(EXPECTED) + ["WORLD", None, "ZZ", "eg"])
 def test_official_services_returns_only_official(code):
-    for kinds in [None] + [[kind] for kind in store.KINDS] + [["child_helpline", "police_cyber", "removal"]]:
+    for kinds in [None] + [[kind] for kind in hotlines.KINDS] + [["child_helpline", "police_cyber", "removal"]]:
         for include_world in (True, False):
-            services = store.official_services(code, kinds=kinds, include_world=include_world)
+            services = hotlines.official_services(code, kinds=kinds, include_world=include_world)
             assert all(s["status"] == "official" for s in services), (code, kinds)
             if kinds is not None:
                 assert all(s["kind"] in kinds for s in services)
@@ -107,14 +107,14 @@ def test_official_services_skips_secondary_and_unconfirmed(tmp_directory):
         _service(id="xx_secondary", status="secondary"),
         _service(id="xx_unconfirmed", status="unconfirmed", phone="not a number"),
     ]))
-    ids = [s["id"] for s in store.official_services("XX", include_world=False, directory=tmp_directory)]
+    ids = [s["id"] for s in hotlines.official_services("XX", include_world=False, directory=tmp_directory)]
     assert ids == ["xx_official"]
-    everything = [s["id"] for s in store.get("XX", directory=tmp_directory)["services"]]
+    everything = [s["id"] for s in hotlines.get("XX", directory=tmp_directory)["services"]]
     assert everything == ["xx_official", "xx_secondary", "xx_unconfirmed"]
 
 
 def test_world_fallback_for_unknown_country():
-    unknown = store.official_services("ZZ")
+    unknown = hotlines.official_services("ZZ")
     assert unknown and all(s["id"].startswith("world_") for s in unknown)
 
 
@@ -127,43 +127,43 @@ def test_world_fallback_fills_gaps_only(tmp_directory):
     xy["names"] = {"en": ["otherland"], "ar": ["بلد آخر"], "ar-latn": ["otherlandia"]}
     _write(tmp_directory, "xy.yml", xy)
 
-    xx = [s["id"] for s in store.official_services("XX", directory=tmp_directory)]
+    xx = [s["id"] for s in hotlines.official_services("XX", directory=tmp_directory)]
     assert xx[0] == "xx_helpline"  # the country's own lines come first
     assert "world_ncmec_cybertipline" in xx and "world_take_it_down" in xx
     assert "world_findahelpline" not in xx  # XX has its own child helpline
-    xy_ids = [s["id"] for s in store.official_services("XY", directory=tmp_directory)]
+    xy_ids = [s["id"] for s in hotlines.official_services("XY", directory=tmp_directory)]
     assert xy_ids[0] == "xy_hotline"
     assert "world_ncmec_cybertipline" not in xy_ids and "world_inhope" not in xy_ids
     assert "world_take_it_down" in xy_ids  # removal tools are always added
     assert "world_findahelpline" in xy_ids  # XY has no child helpline of its own
-    assert store.official_services("XX", include_world=False, directory=tmp_directory)[0]["id"] == "xx_helpline"
+    assert hotlines.official_services("XX", include_world=False, directory=tmp_directory)[0]["id"] == "xx_helpline"
 
 
 def test_world_fallback_does_not_repeat_a_service_the_country_lists():
-    removal = store.official_services("US", kinds=["removal"])
+    removal = hotlines.official_services("US", kinds=["removal"])
     webs = [s["web"] for s in removal]
     assert webs.count("https://takeitdown.ncmec.org") == 1
 
 
 def test_unknown_kind_is_rejected():
     with pytest.raises(ValueError):
-        store.official_services("EG", kinds=["hotline"])
+        hotlines.official_services("EG", kinds=["hotline"])
 
 
 def test_emergency_number_only_when_official():
-    for code in store.countries():
-        number = store.get(code)["emergency_number"]
+    for code in hotlines.countries():
+        number = hotlines.get(code)["emergency_number"]
         if number and number["status"] == "official":
-            assert store.emergency_number(code) == number["number"]
+            assert hotlines.emergency_number(code) == number["number"]
         else:
-            assert store.emergency_number(code) is None
-    assert store.emergency_number("ZZ") is None
+            assert hotlines.emergency_number(code) is None
+    assert hotlines.emergency_number("ZZ") is None
 
 
 def test_get_returns_a_copy():
-    entry = store.get("EG")
+    entry = hotlines.get("EG")
     entry["services"].clear()
-    assert store.get("EG")["services"]
+    assert hotlines.get("EG")["services"]
 
 
 # --- the validator catches broken files -----------------------------------------------------------------------
@@ -286,8 +286,8 @@ def test_the_real_directory_lists_its_official_entries_as_not_checked_live():
     # must be listed, so nobody mistakes a page_seen date for a live check.
     report = validate.validate()
     listed = "\n".join(report.not_live)
-    for code in store.countries():
-        for service in store.get(code)["services"]:
+    for code in hotlines.countries():
+        for service in hotlines.get(code)["services"]:
             if service["status"] == "official" and service["checked_live"] is None:
                 assert f"[official] {service['id']}: page seen" in listed
 
@@ -296,9 +296,9 @@ def test_an_official_entry_with_no_way_to_reach_it_is_never_shown(tmp_directory)
     _write(tmp_directory, "xx.yml", _country(services=[_service(id="xx_no_channel", web=None, phone=None)]))
     report = validate.validate(tmp_directory)
     assert report.errors == [] and any("xx_no_channel" in line for line in report.hidden)
-    assert store.official_services("XX", directory=tmp_directory) == [
-        s for s in store.official_services("XX", directory=tmp_directory) if s["id"] != "xx_no_channel"]
-    assert all(s["id"] != "xx_no_channel" for s in store.official_services("XX", directory=tmp_directory))
+    assert hotlines.official_services("XX", directory=tmp_directory) == [
+        s for s in hotlines.official_services("XX", directory=tmp_directory) if s["id"] != "xx_no_channel"]
+    assert all(s["id"] != "xx_no_channel" for s in hotlines.official_services("XX", directory=tmp_directory))
 
 
 def test_the_content_check_passes_on_the_real_directory():
@@ -324,8 +324,8 @@ def test_a_line_that_is_not_child_protection_is_never_offered(code):
 def test_inhope_is_offered_only_when_the_country_is_unknown():
     arab_states = ["SA", "AE", "KW", "QA", "BH", "OM", "JO", "EG", "IQ", "LB", "PS", "TN", "DZ", "MA"]
     for code in arab_states:
-        assert all(s["id"] != "world_inhope" for s in store.official_services(code))
-    assert any(s["id"] == "world_inhope" for s in store.official_services(None))
+        assert all(s["id"] != "world_inhope" for s in hotlines.official_services(code))
+    assert any(s["id"] == "world_inhope" for s in hotlines.official_services(None))
 
 
 def test_every_shown_service_says_whom_it_is_for_in_the_answer():
@@ -337,8 +337,8 @@ def test_every_shown_service_says_whom_it_is_for_in_the_answer():
 
 def test_the_child_helpline_international_link_appears_only_once_verified():
     from safe_harbour.directory.render import PURPOSES, services_answer
-    chi = next(s for s in store.get("WORLD")["services"] if s["id"] == "world_child_helpline_international")
-    for code in store.countries() + [None]:
+    chi = next(s for s in hotlines.get("WORLD")["services"] if s["id"] == "world_child_helpline_international")
+    for code in hotlines.countries() + [None]:
         for purpose in PURPOSES:
             answer = services_answer(code, purpose, "en")
             if answer and chi["status"] != "official":

@@ -10,7 +10,7 @@ import unicodedata
 from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
 
 from safe_harbour import settings
-from safe_harbour.directory.store import read_files
+from safe_harbour.directory.hotlines import read_files
 from safe_harbour.privacy import links, public_suffixes
 from safe_harbour.privacy.guard import OFFER_IMAGE_PAYLOAD, guard_message
 from safe_harbour.privacy.phones import hotline_numbers

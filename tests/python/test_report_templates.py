@@ -12,7 +12,7 @@ import yaml
 from handoff_helpers import unofficial_numbers_in
 from safe_harbour.channels.web import report_routes
 from safe_harbour.directory import countries
-from safe_harbour.directory.store import emergency_number, official_services
+from safe_harbour.directory.hotlines import emergency_number, official_services
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATES = json.loads((PROJECT_ROOT / "widget" / "static" / "report-templates.json").read_text(encoding="utf-8"))["templates"]

@@ -10,7 +10,7 @@ import requests
 
 from conftest import PROJECT_ROOT
 from safe_harbour import settings
-from safe_harbour.privacy import launch, server
+from safe_harbour.privacy import http_hardening, launch
 
 API_ROUTES = [
     ("GET", "/version"), ("GET", "/status"), ("GET", "/domain"), ("GET", "/conversations/abc/tracker"),
@@ -97,7 +97,7 @@ RASA_RUN = ["/venv/bin/rasa", "run"]
 ])
 def test_unsafe_launch_options_are_found(args, problem, monkeypatch):
     monkeypatch.setattr(settings, "RASA_API_TOKEN", "")
-    problems = server.launch_problems(RASA_RUN + args, cwd=PROJECT_ROOT)
+    problems = http_hardening.launch_problems(RASA_RUN + args, cwd=PROJECT_ROOT)
     assert any(problem in p for p in problems), problems
 
 
@@ -106,7 +106,7 @@ def test_unsafe_launch_options_are_found(args, problem, monkeypatch):
 def test_cors_origins_that_cannot_be_matched_exactly_are_refused(origin, monkeypatch):
     monkeypatch.setattr(settings, "RASA_API_TOKEN", "")
     monkeypatch.setattr(settings, "CORS_ORIGINS", [])
-    problems = server.launch_problems(RASA_RUN + ["--cors", origin], cwd=PROJECT_ROOT)
+    problems = http_hardening.launch_problems(RASA_RUN + ["--cors", origin], cwd=PROJECT_ROOT)
     if origin == "https://a.example/":  # a trailing slash is dropped: the origin itself is fine
         assert problems == []
     else:
@@ -116,22 +116,22 @@ def test_cors_origins_that_cannot_be_matched_exactly_are_refused(origin, monkeyp
 def test_socketio_origins_are_matched_exactly(monkeypatch):
     monkeypatch.setattr(settings, "CORS_ORIGINS", ["https://school.example"])
     own = {"HTTP_HOST": "chat.helpline.example"}
-    assert server.origin_allowed("https://school.example", own)
-    assert server.origin_allowed("https://chat.helpline.example", own)
-    assert server.origin_allowed("http://chat.helpline.example", own)  # behind a TLS proxy the server sees http
+    assert http_hardening.origin_allowed("https://school.example", own)
+    assert http_hardening.origin_allowed("https://chat.helpline.example", own)
+    assert http_hardening.origin_allowed("http://chat.helpline.example", own)  # behind a TLS proxy the server sees http
     for other in ("https://school.example.evil.example", "https://school.example:8443", "http://school.example",
                   "ftp://chat.helpline.example", "https://chat.helpline.example.evil.example"):
-        assert not server.origin_allowed(other, own), other
+        assert not http_hardening.origin_allowed(other, own), other
 
 
 def test_safe_launch_options_pass(monkeypatch):
     monkeypatch.setattr(settings, "RASA_API_TOKEN", "t0ken")
-    assert server.launch_problems(
+    assert http_hardening.launch_problems(
         RASA_RUN + ["--model", "models", "--enable-api", "--auth-token", "t0ken", "--cors", "https://a.example"],
         cwd=PROJECT_ROOT) == []
-    assert server.launch_problems(RASA_RUN + ["--model", str(PROJECT_ROOT / "models" / "x.tar.gz")],
+    assert http_hardening.launch_problems(RASA_RUN + ["--model", str(PROJECT_ROOT / "models" / "x.tar.gz")],
                                   cwd=PROJECT_ROOT) == []
-    assert any("differs" in p for p in server.launch_problems(RASA_RUN + ["--enable-api", "-t", "other"],
+    assert any("differs" in p for p in http_hardening.launch_problems(RASA_RUN + ["--enable-api", "-t", "other"],
                                                               cwd=PROJECT_ROOT))
 
 
