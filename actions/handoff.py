@@ -17,9 +17,10 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from safe_harbour.console.accounts import get_staff_accounts
 from safe_harbour.directory.render import services_answer
 from safe_harbour.handoff import availability
-from safe_harbour.handoff.store import CLOSED, NO_STAFF_OUTCOME, WAITING, get_store
+from safe_harbour.handoff.cases import CLOSED, NO_STAFF_OUTCOME, WAITING, get_case_store
 from safe_harbour.handoff.triage import build_summary
 
 logger = logging.getLogger(__name__)
@@ -74,12 +75,12 @@ class ActionHandoff(Action):
         lang = "ar" if tracker.get_slot("language") == "ar" else "en"
         words = _TEXT[lang]
         try:
-            store = get_store()
+            store = get_case_store()
             if store.open_case_for(tracker.sender_id):
                 dispatcher.utter_message(text=words["already"])
                 return []
             summary = build_summary(tracker.events, tracker.slots)
-            now = availability.check(store, channel=tracker.get_latest_input_channel())
+            now = availability.check(get_staff_accounts(), channel=tracker.get_latest_input_channel())
             if now.available:
                 store.create_case(tracker.sender_id, summary, status=WAITING)
                 dispatcher.utter_message(text=words["queued"])

@@ -50,11 +50,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from safe_harbour import settings
+from safe_harbour.console.accounts import get_staff_accounts, valid_account_name
+from safe_harbour.database import iso
 from safe_harbour.directory.render import country_name
 from safe_harbour.handoff import relay
-from safe_harbour.handoff.store import (
-    ACTIVE, CLOSED, STAFF_GONE_OUTCOME, STAFF_OUTCOMES, WAITING, can_act, can_read, get_store, iso,
-    valid_account_name,
+from safe_harbour.handoff.cases import (
+    ACTIVE, CLOSED, STAFF_GONE_OUTCOME, STAFF_OUTCOMES, WAITING, can_act, can_read, get_case_store,
 )
 
 logger = logging.getLogger(__name__)
@@ -168,11 +169,11 @@ async def hand_back(agent, store, case: Dict[str, Any]) -> bool:
     return True
 
 
-async def sweep_abandoned(agent, store, gone_seconds: int, now: Optional[datetime] = None) -> int:
+async def sweep_abandoned(agent, store, accounts, gone_seconds: int, now: Optional[datetime] = None) -> int:
     """Closes as "staff_disconnected" every active case whose staff member's console has been gone for
     ``gone_seconds``, and hands back every family still owed a hand-back (those cases, and any closed case
     whose closing process stopped half-way). Safe to run in several processes at once."""
-    for case in store.abandoned_cases(gone_seconds, now):
+    for case in store.abandoned_cases(accounts.present_staff(gone_seconds, now), gone_seconds, now):
         store.close(case["id"], "system", STAFF_GONE_OUTCOME, ACTIVE, case["claimed_by"], now)
     handed_back = 0
     for case in store.owed_hand_backs():
@@ -273,11 +274,11 @@ class StaffConsole(InputChannel):
             @wraps(handler)
             async def checked(request: Request, *args, **kwargs):
                 token = request.cookies.get(COOKIE)
-                viewer = get_store().session(token)
+                viewer = get_staff_accounts().session(token)
                 if viewer is None:
                     return _error(401, "Please sign in.")
                 if _idle_seconds(request) > settings.STAFF_IDLE_MINUTES * 60:
-                    get_store().end_session(token)
+                    get_staff_accounts().end_session(token)
                     return _error(401, f"Signed out after {settings.STAFF_IDLE_MINUTES} minutes without activity.")
                 if request.method == "POST" and not (request.content_type or "").startswith("application/json"):
                     return _error(415, "Send JSON.")
@@ -307,19 +308,19 @@ class StaffConsole(InputChannel):
             attempt = throttle.attempt(*keys)
             if attempt is None:
                 return _error(429, "Too many failed sign-ins. Wait a few minutes.")
-            store = get_store()
-            account = await asyncio.get_running_loop().run_in_executor(None, store.check_login, name, password)
+            accounts = get_staff_accounts()
+            account = await asyncio.get_running_loop().run_in_executor(None, accounts.check_login, name, password)
             if account is None:
                 return _error(401, "Wrong name or password.")
             throttle.succeeded(attempt, *keys)
-            token = store.start_session(account)
+            token = accounts.start_session(account)
             reply = _json({"name": account["name"], "role": account["role"]})
             reply.cookies[COOKIE] = token
             cookie = reply.cookies[COOKIE]
             cookie["httponly"] = True
             cookie["samesite"] = "Strict"
             cookie["path"] = "/staff"
-            cookie["max-age"] = int(store.session_hours * 3600)
+            cookie["max-age"] = int(accounts.session_hours * 3600)
             secure = settings.STAFF_COOKIE_SECURE
             if secure if secure is not None else request.scheme == "https":
                 cookie["secure"] = True
@@ -328,7 +329,7 @@ class StaffConsole(InputChannel):
         @console.route("/api/logout", methods=["POST"])
         @staff_only
         async def logout(request: Request, viewer) -> HTTPResponse:
-            get_store().end_session(request.cookies.get(COOKIE))
+            get_staff_accounts().end_session(request.cookies.get(COOKIE))
             reply = _json({"signed_out": True})
             reply.cookies[COOKIE] = ""
             reply.cookies[COOKIE]["path"] = "/staff"
@@ -343,17 +344,17 @@ class StaffConsole(InputChannel):
         @console.route("/api/queue", methods=["GET"])
         @staff_only
         async def queue(request: Request, viewer) -> HTTPResponse:
-            return _json({"cases": [public_case(c, viewer) for c in get_store().queue(viewer)]})
+            return _json({"cases": [public_case(c, viewer) for c in get_case_store().queue(viewer)]})
 
         @console.route("/api/cases/closed", methods=["GET"])
         @staff_only
         async def closed(request: Request, viewer) -> HTTPResponse:
-            return _json({"cases": [public_case(c, viewer) for c in get_store().closed_cases(viewer)]})
+            return _json({"cases": [public_case(c, viewer) for c in get_case_store().closed_cases(viewer)]})
 
         @console.route("/api/cases/<case_id:str>", methods=["GET"])
         @staff_only
         async def case_detail(request: Request, viewer, case_id: str) -> HTTPResponse:
-            case = get_store().get_case(case_id)
+            case = get_case_store().get_case(case_id)
             if case is None:
                 return _error(404, "No such case.")
             if not can_read(viewer, case):
@@ -371,7 +372,7 @@ class StaffConsole(InputChannel):
             agent = agent_of(request)
             if agent is None:
                 return _error(503, "The assistant is still starting.")
-            store = get_store()
+            store = get_case_store()
             case = store.get_case(case_id)
             if case is None:
                 return _error(404, "No such case.")
@@ -392,7 +393,7 @@ class StaffConsole(InputChannel):
             if not isinstance(text, str) or not text.strip() or len(text) > MAX_STAFF_MESSAGE:
                 return _error(400, f"Send text of 1 to {MAX_STAFF_MESSAGE} characters.")
             text = "".join(ch for ch in text.strip() if ch in "\n\t" or ch.isprintable())
-            case = get_store().get_case(case_id)
+            case = get_case_store().get_case(case_id)
             if case is None:
                 return _error(404, "No such case.")
             if not can_read(viewer, case) or not can_act(viewer, case):
@@ -415,7 +416,7 @@ class StaffConsole(InputChannel):
             outcome = _body(request).get("outcome")
             if outcome not in STAFF_OUTCOMES:
                 return _error(400, f"outcome must be one of: {', '.join(STAFF_OUTCOMES)}.")
-            store = get_store()
+            store = get_case_store()
             case = store.get_case(case_id)
             if case is None:
                 return _error(404, "No such case.")
@@ -438,8 +439,9 @@ class StaffConsole(InputChannel):
                     if agent is None:
                         continue
                     try:
-                        await sweep_abandoned(agent, get_store(), settings.STAFF_GONE_SECONDS)
-                        get_store().purge_closed(settings.RETENTION_DAYS)
+                        store = get_case_store()
+                        await sweep_abandoned(agent, store, get_staff_accounts(), settings.STAFF_GONE_SECONDS)
+                        store.purge_closed(settings.RETENTION_DAYS)
                     except Exception:
                         logger.exception("Could not hand back families whose staff member has gone.")
 

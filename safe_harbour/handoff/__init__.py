@@ -1,2 +1,3 @@
-"""Warm handoff to helpline staff: the triage summary, the case store, staff availability and the path of
-a staff message to the family's widget. The staff console that uses them is in safe_harbour.console."""
+"""Warm handoff to helpline staff: the triage card (triage.py), the cases (cases.py), whether staff can take a
+family now (availability.py) and the path of a staff message to the family's widget (relay.py). The staff
+console, its accounts and sessions are in safe_harbour.console."""

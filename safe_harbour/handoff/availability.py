@@ -54,7 +54,7 @@ class Availability:
     timezone: Optional[str] = None
 
 
-def check(store, now_utc: Optional[datetime] = None, hours: Optional[str] = None,
+def check(accounts, now_utc: Optional[datetime] = None, hours: Optional[str] = None,
           tz: Optional[str] = None, channel: Optional[str] = None) -> Availability:
     """Staff availability now; hours and time zone default to the STAFF_HOURS / STAFF_TIMEZONE settings.
     With ``channel`` (the family's input channel), a channel that cannot carry live chat counts too."""
@@ -66,7 +66,7 @@ def check(store, now_utc: Optional[datetime] = None, hours: Optional[str] = None
     shown_hours = hours.strip() if hours and hours.strip() else None
     if not within_hours(now_utc, hours, tz):
         return Availability(False, OUTSIDE_HOURS, shown_hours, tz)
-    if store.staff_present(now_utc.astimezone(timezone.utc).replace(tzinfo=None)) < 1:
+    if accounts.staff_present(now_utc.astimezone(timezone.utc).replace(tzinfo=None)) < 1:
         return Availability(False, NO_STAFF_SIGNED_IN, shown_hours, tz)
     if channel is not None and channel not in LIVE_CHANNELS:
         return Availability(False, NO_LIVE_CHANNEL, shown_hours, tz)

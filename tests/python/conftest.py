@@ -30,7 +30,7 @@ class RunningServers:
     log_path: pathlib.Path
     rasa: subprocess.Popen
     actions: Optional[subprocess.Popen]
-    database_url: str = ""  # cases, staff accounts and sessions (safe_harbour.handoff.store)
+    database_url: str = ""  # cases, staff accounts and sessions (safe_harbour.database)
 
     def say(self, sender: str, message: str, **extra) -> list:
         reply = requests.post(f"{self.url}/webhooks/rest/webhook",

@@ -37,6 +37,19 @@ def postgres_schema() -> Iterator[str]:
         engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def handoff_database_url(request, tmp_path) -> Iterator[str]:
+    """The handoff database (cases, staff accounts and sessions) on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cases.db'}"
+        return
+    from safe_harbour import database
+
+    with postgres_schema() as url:
+        yield url
+        database.engine(url).dispose()
+
+
 class FakeAgent:
     """What the console uses of Rasa's agent: a lock store, a processor and a tracker store, in memory."""
 
@@ -66,8 +79,8 @@ class FakeAgent:
 @contextlib.contextmanager
 def console_alone(agent) -> Iterator[str]:
     """The staff console's blueprint, as Rasa mounts it, in a Sanic server on a loopback port of its own
-    (its own thread and event loop), with ``agent``; yields the base URL. The store is whatever
-    ``safe_harbour.console.channel.get_store`` returns (tests patch it)."""
+    (its own thread and event loop), with ``agent``; yields the base URL. The stores are whatever
+    ``safe_harbour.console.channel.get_case_store`` and ``get_staff_accounts`` return (tests patch them)."""
     from sanic import Sanic
 
     from safe_harbour.console.channel import StaffConsole

@@ -23,7 +23,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from conftest import API_TOKEN, PROJECT_ROOT, RunningServers, _wait_until_up, free_port
 from handoff_helpers import FakeAgent, console_alone
 from safe_harbour.console import channel
-from safe_harbour.handoff.store import ACTIVE, WAITING, HandoffStore
+from safe_harbour.console.accounts import StaffAccounts
+from safe_harbour.handoff.cases import ACTIVE, WAITING, CaseStore
 
 FAST = 1000  # PBKDF2 iterations for test accounts
 PASSWORD = "a long test password"
@@ -58,10 +59,12 @@ def sign_in(url: str, name: str, address: str = "") -> requests.Session:
 
 @pytest.fixture
 def console(tmp_path, monkeypatch):
-    store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
+    database_url = f"sqlite:///{tmp_path / 'cases.db'}"
+    store, accounts = CaseStore(database_url), StaffAccounts(database_url)
     for name in ("omar", "lina"):
-        store.add_account(name, "staff", PASSWORD, iterations=FAST)
-    monkeypatch.setattr(channel, "get_store", lambda: store)
+        accounts.add_account(name, "staff", PASSWORD, iterations=FAST)
+    monkeypatch.setattr(channel, "get_case_store", lambda: store)
+    monkeypatch.setattr(channel, "get_staff_accounts", lambda: accounts)
     notices = []
 
     async def notice(session_id, status):
@@ -151,10 +154,10 @@ def hardened(tmp_path_factory):
     except Exception:
         running.stop()
         raise
-    store = HandoffStore(running.database_url)
+    accounts = StaffAccounts(running.database_url)
     running.staff_name = unique("fuzz")
-    store.add_account(running.staff_name, "staff", PASSWORD, iterations=FAST)
-    store.engine.dispose()
+    accounts.add_account(running.staff_name, "staff", PASSWORD, iterations=FAST)
+    accounts.engine.dispose()
     yield running
     running.stop()
 
@@ -305,7 +308,7 @@ def fuzz_requests(rng: random.Random, staff_name: str, case_ids: List[str]) -> L
 
 def test_fuzz_the_console_api(hardened):
     """No 5xx, no stack trace to the client or in the log, whatever arrives at the console's routes."""
-    store = HandoffStore(hardened.database_url)
+    store = CaseStore(hardened.database_url)
     waiting = [store.create_case(unique("fuzz-"), {"urgency": "normal", "category": "not_stated"})["id"]
                for _ in range(3)]
     active = store.create_case(unique("fuzz-"), {"urgency": "normal", "category": "not_stated"})["id"]

@@ -10,14 +10,20 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from handoff_helpers import FakeAgent
 from safe_harbour.console import channel
-from safe_harbour.handoff.store import CLOSED, STAFF_GONE_OUTCOME, HandoffStore, cases
+from safe_harbour.console.accounts import StaffAccounts
+from safe_harbour.handoff.cases import CLOSED, STAFF_GONE_OUTCOME, CaseStore, cases
 
 
 def at(moment: datetime) -> float:
     return moment.replace(tzinfo=timezone.utc).timestamp()
 
 
-def closed_in_the_database(store: HandoffStore, case_id: str, by: str, when: datetime) -> None:
+def stores_in(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    return CaseStore(url), StaffAccounts(url)
+
+
+def closed_in_the_database(store: CaseStore, case_id: str, by: str, when: datetime) -> None:
     """The row as any close leaves it (written directly: no hand-back happens)."""
     with store.engine.begin() as conn:
         conn.execute(cases.update().where(cases.c.id == case_id).values(
@@ -25,7 +31,7 @@ def closed_in_the_database(store: HandoffStore, case_id: str, by: str, when: dat
 
 
 def test_public_case_hides_the_family_session_id(tmp_path):
-    store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
+    store = CaseStore(f"sqlite:///{tmp_path / 'cases.db'}")
     case = store.create_case("secret-session-id", {"urgency": "high", "category": "sextortion", "country": "JO"})
     shown = channel.public_case(case, {"name": "omar", "role": "staff"})
     assert "sender_id" not in shown and "_requested_at" not in shown
@@ -41,29 +47,29 @@ def test_families_of_a_vanished_staff_member_are_handed_back(tmp_path, monkeypat
         return True
 
     monkeypatch.setattr(channel.relay, "send_notice", notice)
-    store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
-    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
+    store, accounts = stores_in(tmp_path)
+    accounts.add_account("omar", "staff", "correct horse battery", iterations=1000)
     t0 = datetime(2030, 1, 1, 12, 0)
-    store.start_session({"name": "omar", "role": "staff"}, now=t0)
+    accounts.start_session({"name": "omar", "role": "staff"}, now=t0)
     case = store.create_case("family-9", {"urgency": "normal", "category": "not_stated"}, now=t0)
     store.claim(case["id"], "omar", now=t0)
     agent = FakeAgent()
     asyncio.run(channel.append_events(agent, "family-9", [ConversationPaused()]))
     assert agent.trackers["family-9"].is_paused()
 
-    assert asyncio.run(channel.sweep_abandoned(agent, store, 300, now=t0 + timedelta(seconds=60))) == 0
-    assert asyncio.run(channel.sweep_abandoned(agent, store, 300, now=t0 + timedelta(minutes=10))) == 1
+    assert asyncio.run(channel.sweep_abandoned(agent, store, accounts, 300, now=t0 + timedelta(seconds=60))) == 0
+    assert asyncio.run(channel.sweep_abandoned(agent, store, accounts, 300, now=t0 + timedelta(minutes=10))) == 1
     assert not agent.trackers["family-9"].is_paused()
     assert isinstance(agent.trackers["family-9"].events[-1], ConversationResumed)
     assert notices == [("family-9", "left")]
     closed = store.get_case(case["id"])
     assert closed["status"] == CLOSED and closed["outcome"] == STAFF_GONE_OUTCOME
-    assert asyncio.run(channel.sweep_abandoned(agent, store, 300, now=t0 + timedelta(minutes=20))) == 0
+    assert asyncio.run(channel.sweep_abandoned(agent, store, accounts, 300, now=t0 + timedelta(minutes=20))) == 0
 
 
 def test_the_transcript_ends_when_the_case_is_closed(tmp_path):
     """A staff member reading a closed case sees its conversation, not what the family wrote afterwards."""
-    store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
+    store = CaseStore(f"sqlite:///{tmp_path / 'cases.db'}")
     t0 = datetime(2030, 1, 1, 12, 0)
     case = store.create_case("family-7", {"urgency": "normal", "category": "not_stated"}, now=t0)
     store.claim(case["id"], "omar", now=t0 + timedelta(minutes=1))
@@ -94,7 +100,7 @@ def test_a_family_whose_case_was_closed_without_a_hand_back_is_handed_back(tmp_p
         return True
 
     monkeypatch.setattr(channel.relay, "send_notice", notice)
-    store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
+    store, accounts = stores_in(tmp_path)
     t0 = datetime(2030, 1, 1, 12, 0)
     case = store.create_case("family-8", {"urgency": "high", "category": "sextortion"}, now=t0)
     store.claim(case["id"], "lina", now=t0)
@@ -102,10 +108,10 @@ def test_a_family_whose_case_was_closed_without_a_hand_back_is_handed_back(tmp_p
     asyncio.run(channel.append_events(agent, "family-8", [ConversationPaused()]))
     closed_in_the_database(store, case["id"], "omar", t0 + timedelta(minutes=1))  # a stale close by omar
 
-    assert asyncio.run(channel.sweep_abandoned(agent, store, 300, now=t0 + timedelta(minutes=2))) == 1
+    assert asyncio.run(channel.sweep_abandoned(agent, store, accounts, 300, now=t0 + timedelta(minutes=2))) == 1
     assert not agent.trackers["family-8"].is_paused()
     assert notices == [("family-8", "left")]
-    assert asyncio.run(channel.sweep_abandoned(agent, store, 300, now=t0 + timedelta(minutes=3))) == 0
+    assert asyncio.run(channel.sweep_abandoned(agent, store, accounts, 300, now=t0 + timedelta(minutes=3))) == 0
 
 
 def test_the_sign_in_throttle_counts_each_attempt_before_the_check():

@@ -10,7 +10,8 @@ from actions.country import ActionShowCountryServices
 from actions.handoff import ActionHandoff
 from handoff_helpers import unofficial_numbers_in
 from safe_harbour import settings
-from safe_harbour.handoff.store import CLOSED, NO_STAFF_OUTCOME, WAITING, HandoffStore
+from safe_harbour.console.accounts import StaffAccounts
+from safe_harbour.handoff.cases import CLOSED, NO_STAFF_OUTCOME, WAITING, CaseStore
 
 
 def tracker(intent, text="", slots=None, entities=None, events=None, sender="family-1"):
@@ -79,10 +80,20 @@ def test_action_answers_quote_only_official_numbers(country, intent):
 
 @pytest.fixture
 def store(tmp_path, monkeypatch):
-    handoff_store = HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
-    monkeypatch.setattr(handoff_module, "get_store", lambda: handoff_store)
+    """A fresh handoff database with no one signed in; staff at any hour."""
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    case_store, accounts = CaseStore(url), StaffAccounts(url)
+    monkeypatch.setattr(handoff_module, "get_case_store", lambda: case_store)
+    monkeypatch.setattr(handoff_module, "get_staff_accounts", lambda: accounts)
     monkeypatch.setattr(settings, "STAFF_HOURS", "")
-    return handoff_store
+    return case_store
+
+
+@pytest.fixture
+def staff_signed_in(store):
+    accounts = handoff_module.get_staff_accounts()
+    accounts.add_account("omar", "staff", "correct horse battery", iterations=1000)
+    accounts.start_session({"name": "omar", "role": "staff"})
 
 
 def handoff_events(channel="socketio"):
@@ -105,19 +116,15 @@ def test_no_staff_means_an_honest_answer_the_helplines_and_a_recorded_case(store
     assert case["urgency"] == "high" and case["category"] == "sextortion" and case["country"] == "EG"
 
 
-def test_outside_hours_says_when_the_team_is_there(store, monkeypatch):
+def test_outside_hours_says_when_the_team_is_there(store, staff_signed_in, monkeypatch):
     monkeypatch.setattr(settings, "STAFF_HOURS", "00:00-00:01")
     monkeypatch.setattr(settings, "STAFF_TIMEZONE", "Pacific/Kiritimati")
-    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
-    store.start_session({"name": "omar", "role": "staff"})
     messages = run(ActionHandoff(), tracker("request_human", events=handoff_events()))
     assert "We answer from 00:00 to 00:01 (Pacific/Kiritimati time)" in messages[0]["text"]
     assert messages[-1].get("response") == "utter_ask_country"
 
 
-def test_with_staff_signed_in_the_family_joins_the_queue_once(store):
-    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
-    store.start_session({"name": "omar", "role": "staff"})
+def test_with_staff_signed_in_the_family_joins_the_queue_once(store, staff_signed_in):
     tr = tracker("request_human", events=handoff_events(), slots={"age_band": "13-15", "platforms": ["snapchat"]})
     messages = run(ActionHandoff(), tr)
     assert "join this chat" in messages[0]["text"]
@@ -132,14 +139,12 @@ def test_a_broken_database_still_gives_the_helplines(monkeypatch):
     def broken():
         raise RuntimeError("database down")
 
-    monkeypatch.setattr(handoff_module, "get_store", broken)
+    monkeypatch.setattr(handoff_module, "get_case_store", broken)
     messages = run(ActionHandoff(), tracker("request_human", slots={"country": "GB", "country_source": "stated"}))
     assert "couldn't reach our team" in messages[0]["text"] and "0800 1111" in messages[1]["text"]
 
 
-def test_a_connection_that_cannot_receive_staff_messages_gets_the_helplines(store):
-    store.add_account("omar", "staff", "correct horse battery", iterations=1000)
-    store.start_session({"name": "omar", "role": "staff"})
+def test_a_connection_that_cannot_receive_staff_messages_gets_the_helplines(store, staff_signed_in):
     messages = run(ActionHandoff(), tracker("request_human", events=handoff_events(channel="rest"),
                                             slots={"country": "JO", "country_source": "stated"}))
     assert "only works in the chat window" in messages[0]["text"] and "110" in messages[1]["text"]

@@ -19,7 +19,8 @@ import socketio
 
 from conftest import API_TOKEN, start_servers
 from handoff_helpers import postgres_schema, unofficial_numbers_in
-from safe_harbour.handoff.store import HandoffStore
+from safe_harbour.console.accounts import StaffAccounts
+from safe_harbour.handoff.cases import CaseStore
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 FAST = 1000  # PBKDF2 iterations for test accounts
@@ -32,9 +33,9 @@ def unique(prefix: str) -> str:
 
 def add_account(database_url: str, role: str = "staff") -> tuple:
     name, password = unique("t"), "a long test password " + uuid.uuid4().hex
-    store = HandoffStore(database_url)
-    store.add_account(name, role, password, iterations=FAST)
-    store.engine.dispose()
+    accounts = StaffAccounts(database_url)
+    accounts.add_account(name, role, password, iterations=FAST)
+    accounts.engine.dispose()
     return name, password
 
 
@@ -229,7 +230,7 @@ def test_arabic_handoff_round_trip_on_sqlite(servers):
 
 
 def test_console_endpoints_refuse_requests_without_a_staff_session(servers):
-    case = HandoffStore(servers.database_url).create_case(unique("anon-"), {"urgency": "normal", "category": "not_stated"})
+    case = CaseStore(servers.database_url).create_case(unique("anon-"), {"urgency": "normal", "category": "not_stated"})
     endpoints = [("GET", "me"), ("GET", "queue"), ("GET", "cases/closed"), ("GET", f"cases/{case['id']}"),
                  ("POST", f"cases/{case['id']}/claim"), ("POST", f"cases/{case['id']}/messages"),
                  ("POST", f"cases/{case['id']}/close"), ("POST", "logout"), ("GET", "cases/doesnotexist")]
@@ -246,7 +247,7 @@ def test_console_endpoints_refuse_requests_without_a_staff_session(servers):
 
 
 def test_staff_cannot_read_each_others_closed_cases_but_a_supervisor_can(servers):
-    store = HandoffStore(servers.database_url)
+    store = CaseStore(servers.database_url)
     (a_name, a_pw), (b_name, b_pw) = add_account(servers.database_url), add_account(servers.database_url)
     s_name, s_pw = add_account(servers.database_url, "supervisor")
     a, b, boss = Staff(servers.url, a_name, a_pw), Staff(servers.url, b_name, b_pw), Staff(servers.url, s_name, s_pw)

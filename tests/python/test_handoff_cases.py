@@ -1,84 +1,29 @@
-"""The case store on SQLite and PostgreSQL: accounts, sessions, presence, the queue, claiming, closing, who
-may read what, and the staff hours."""
+"""The handoff cases on SQLite and PostgreSQL: the queue, claiming, closing, handing back, who may read what,
+retention, and the staff hours and availability."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from handoff_helpers import postgres_schema
+from handoff_helpers import handoff_database_url  # noqa: F401 (a fixture)
+from safe_harbour.console.accounts import StaffAccounts
 from safe_harbour.handoff import availability
-from safe_harbour.handoff.store import (
-    ACTIVE, CLOSED, NO_STAFF_OUTCOME, WAITING, AccountError, HandoffStore, can_act, can_read,
-)
+from safe_harbour.handoff.cases import ACTIVE, CLOSED, NO_STAFF_OUTCOME, WAITING, CaseStore, can_act, can_read
 
 FAST = 1000  # PBKDF2 iterations in tests; the real default is 600 000
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        yield HandoffStore(f"sqlite:///{tmp_path / 'cases.db'}")
-    else:
-        with postgres_schema() as url:
-            handoff_store = HandoffStore(url)
-            yield handoff_store
-            handoff_store.engine.dispose()
+@pytest.fixture
+def store(handoff_database_url):  # noqa: F811
+    return CaseStore(handoff_database_url)
+
+
+@pytest.fixture
+def accounts(handoff_database_url):  # noqa: F811
+    return StaffAccounts(handoff_database_url)
 
 
 def summary(urgency="normal", category="ai_generated_image"):
     return {"urgency": urgency, "category": category, "topics": [category], "country": "EG", "language": "ar"}
-
-
-def test_accounts_and_sign_in(store):
-    store.add_account("Amal", "supervisor", "correct horse battery", iterations=FAST)
-    assert store.list_accounts() == [{"name": "amal", "role": "supervisor"}]
-    assert store.check_login("amal", "correct horse battery") == {"name": "amal", "role": "supervisor"}
-    assert store.check_login("AMAL ", "correct horse battery") is not None
-    assert store.check_login("amal", "wrong password!") is None
-    assert store.check_login("nobody", "correct horse battery") is None
-    with pytest.raises(AccountError):
-        store.add_account("amal", "staff", "another password", iterations=FAST)
-    with pytest.raises(AccountError):
-        store.add_account("omar", "admin", "another password", iterations=FAST)
-    with pytest.raises(AccountError):
-        store.add_account("omar", "staff", "short", iterations=FAST)
-    with pytest.raises(AccountError):
-        store.add_account("<script>", "staff", "long enough password", iterations=FAST)
-
-
-def test_sessions_presence_and_expiry(store):
-    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
-    now = datetime(2030, 1, 1, 12, 0)
-    assert store.staff_present(now) == 0
-    token = store.start_session({"name": "omar", "role": "staff"}, now=now)
-    assert store.session(token, now=now) == {"name": "omar", "role": "staff"}
-    assert store.staff_present(now) == 1
-    assert store.staff_present(now + timedelta(seconds=store.presence_seconds + 1)) == 0  # console closed
-    later = now
-    while later < now + timedelta(hours=store.session_hours - 1):  # an open console polls: still signed in
-        later += timedelta(minutes=20)
-        assert store.session(token, now=later) is not None
-    assert store.staff_present(later) == 1
-    assert store.session(token, now=now + timedelta(hours=store.session_hours, minutes=1)) is None
-    assert store.session("not-a-token") is None and store.session(None) is None
-    store.end_session(token)
-    assert store.session(token, now=now) is None
-
-
-def test_a_session_ends_after_thirty_idle_minutes(store):
-    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
-    t0 = datetime(2030, 1, 1, 12, 0)
-    token = store.start_session({"name": "omar", "role": "staff"}, now=t0)
-    assert store.session(token, now=t0 + timedelta(minutes=29)) is not None
-    gone = t0 + timedelta(minutes=29 + 31)  # no request from the console for 31 minutes
-    assert store.session(token, now=gone) is None
-    assert store.session(token, now=t0 + timedelta(minutes=30)) is None, "the session is gone, not just idle"
-
-
-def test_removing_an_account_ends_its_sessions(store):
-    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
-    token = store.start_session({"name": "omar", "role": "staff"})
-    assert store.remove_account("omar")
-    assert store.session(token) is None
 
 
 def test_queue_is_sorted_by_urgency_then_waiting_time(store):
@@ -149,30 +94,33 @@ def test_bad_staff_hours_are_refused():
         availability.parse_hours("8am to 8pm")
 
 
-def test_availability_needs_hours_and_someone_signed_in(store):
+def test_availability_needs_hours_and_someone_signed_in(accounts):
     now = datetime(2030, 6, 1, 12, 0, tzinfo=timezone.utc)
-    assert availability.check(store, now, "08:00-20:00", "UTC").reason == availability.NO_STAFF_SIGNED_IN
-    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
-    store.start_session({"name": "omar", "role": "staff"}, now=now.replace(tzinfo=None))
-    assert availability.check(store, now, "08:00-20:00", "UTC").available
+    assert availability.check(accounts, now, "08:00-20:00", "UTC").reason == availability.NO_STAFF_SIGNED_IN
+    accounts.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    accounts.start_session({"name": "omar", "role": "staff"}, now=now.replace(tzinfo=None))
+    assert availability.check(accounts, now, "08:00-20:00", "UTC").available
     late = now.replace(hour=21)
-    assert availability.check(store, late, "08:00-20:00", "UTC").reason == availability.OUTSIDE_HOURS
+    assert availability.check(accounts, late, "08:00-20:00", "UTC").reason == availability.OUTSIDE_HOURS
 
 
-def test_cases_whose_staff_member_has_gone_are_found(store):
+def test_cases_whose_staff_member_has_gone_are_found(store, accounts):
     t0 = datetime(2030, 1, 1, 12, 0)
-    store.add_account("omar", "staff", "correct horse battery", iterations=FAST)
-    store.add_account("lina", "staff", "correct horse battery", iterations=FAST)
-    store.start_session({"name": "omar", "role": "staff"}, now=t0)
-    store.start_session({"name": "lina", "role": "staff"}, now=t0)
+    accounts.add_account("omar", "staff", "correct horse battery", iterations=FAST)
+    accounts.add_account("lina", "staff", "correct horse battery", iterations=FAST)
+    accounts.start_session({"name": "omar", "role": "staff"}, now=t0)
+    accounts.start_session({"name": "lina", "role": "staff"}, now=t0)
     omar_case = store.create_case("f1", summary(), now=t0)
     lina_case = store.create_case("f2", summary(), now=t0)
     store.claim(omar_case["id"], "omar", now=t0)
     store.claim(lina_case["id"], "lina", now=t0)
     later = t0 + timedelta(minutes=10)
-    store.session(store.start_session({"name": "lina", "role": "staff"}, now=later), now=later)  # lina is still here
-    assert [c["id"] for c in store.abandoned_cases(300, now=later)] == [omar_case["id"]]
-    assert store.abandoned_cases(300, now=t0 + timedelta(seconds=30)) == []  # too early to tell
+    accounts.session(accounts.start_session({"name": "lina", "role": "staff"}, now=later), now=later)  # still here
+    present = accounts.present_staff(300, now=later)
+    assert present == {"lina"}
+    assert [c["id"] for c in store.abandoned_cases(present, 300, now=later)] == [omar_case["id"]]
+    early = t0 + timedelta(seconds=30)
+    assert store.abandoned_cases(accounts.present_staff(300, now=early), 300, now=early) == []  # too early to tell
 
 
 def test_closed_cases_are_deleted_after_the_retention_period(store):
@@ -222,7 +170,7 @@ def test_a_database_from_before_the_hand_back_column_is_upgraded(tmp_path):
             "'not_stated', '{}', '2030-01-01 12:00:00', '2030-01-01 12:01:00', 'omar', '2030-01-01 12:05:00', "
             "'omar', 'advice_given')"))
     engine.dispose()
-    store = HandoffStore(url)
+    store = CaseStore(url)
     assert store.owed_hand_backs() == [], "cases closed before the upgrade were handed back then"
     case = store.create_case("family-5", summary())
     store.claim(case["id"], "omar")
@@ -231,10 +179,10 @@ def test_a_database_from_before_the_hand_back_column_is_upgraded(tmp_path):
 
 
 def test_database_files_are_readable_by_their_owner_only(tmp_path):
-    HandoffStore(f"sqlite:///{tmp_path / 'var' / 'cases.db'}")
+    CaseStore(f"sqlite:///{tmp_path / 'var' / 'cases.db'}")
     assert (tmp_path / "var" / "cases.db").stat().st_mode & 0o777 == 0o600
     loose = tmp_path / "loose.db"
     loose.touch(mode=0o644)
     loose.chmod(0o644)
-    HandoffStore(f"sqlite:///{loose}")
+    StaffAccounts(f"sqlite:///{loose}")
     assert loose.stat().st_mode & 0o777 == 0o600
