@@ -14,10 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from safe_harbour.directory import countries, find_ambiguous, find_country
 from safe_harbour.directory.render import country_name, services_answer
 
-_WHICH = {"en": "Which of these countries do you mean?", "ar": "أي بلد من هذين تقصد؟"}
-_ELSEWHERE = {"en": "Another country", "ar": "بلد آخر"}
-
-
 def _lang(tracker: Tracker) -> Text:
     return "ar" if tracker.get_slot("language") == "ar" else "en"
 
@@ -37,14 +33,14 @@ def _named_now(tracker: Tracker) -> bool:
 
 
 def ask_which_country(dispatcher: CollectingDispatcher, codes, lang: Text) -> bool:
-    """For a place name that could be two countries ("عمان": Amman in Jordan, or Oman): ask with buttons."""
+    """For a place name that could be two countries ("عمان": Amman in Jordan, or Oman): ask with a button per
+    country, added to the response's own "Another country"."""
     known = [code for code in codes if code in countries()]
     if not known:
         return False
     buttons = [{"title": country_name(code, lang), "payload": f'/inform_country{{"country":"{code}"}}'}
                for code in known]
-    buttons.append({"title": _ELSEWHERE[lang], "payload": "/inform_country"})
-    dispatcher.utter_message(text=_WHICH[lang], buttons=buttons)
+    dispatcher.utter_message(response="utter_ask_which_country", buttons=buttons)
     return True
 
 

@@ -1,7 +1,15 @@
-"""The custom actions, run directly (no servers): action_show_country_services and action_handoff."""
+"""The custom actions, run directly (no servers): action_show_country_services and action_handoff. What they
+say by a response's name is rendered from the domain the way the Rasa server renders it."""
 import asyncio
+import pathlib
 
 import pytest
+from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -25,6 +33,20 @@ def run(action, tr):
     events = asyncio.run(action.run(dispatcher, tr, {}))
     assert events == []
     return dispatcher.messages
+
+
+PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
+DOMAIN = Domain.load([str(PROJECT_ROOT / "domain.yml"), *map(str, sorted(PROJECT_ROOT.glob("data/*/responses.yml")))])
+
+
+def said(messages, language="en"):
+    """What the family sees of the action's messages: the Rasa server's own rendering of an action server's
+    reply (responses filled in from the domain in the conversation's language, buttons added)."""
+    tracker = DialogueStateTracker.from_events("family", [SlotSet("language", language)], slots=DOMAIN.slots)
+    uttered = asyncio.run(RemoteAction._utter_responses(
+        [dict(message) for message in messages], CollectingOutputChannel(),
+        TemplatedNaturalLanguageGenerator(DOMAIN.responses), tracker))
+    return [{"text": event.text, "buttons": event.data.get("buttons") or []} for event in uttered]
 
 
 def texts(messages):
@@ -64,8 +86,11 @@ def test_an_unknown_country_named_is_not_answered_with_the_locale_guess():
 
 def test_amman_or_oman_is_asked_with_buttons():
     messages = run(ActionShowCountryServices(), tracker("inform_country", "ساكنين بعمان", slots={"language": "ar"}))
-    payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert payloads == ['/inform_country{"country":"JO"}', '/inform_country{"country":"OM"}', "/inform_country"]
+    [question] = said(messages, "ar")
+    assert question["text"] == "أي بلد من هذين تقصد؟"
+    assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
+        ("بلد آخر", "/inform_country"), ("الأردن", '/inform_country{"country":"JO"}'),
+        ("عُمان", '/inform_country{"country":"OM"}')]
 
 
 @pytest.mark.parametrize("country", ["EG", "SA", "GB", "US", "JO", None])
@@ -107,7 +132,7 @@ def handoff_events(channel="socketio"):
 def test_no_staff_means_an_honest_answer_the_helplines_and_a_recorded_case(store):
     tr = tracker("request_human", "/request_human", slots={"country": "EG", "country_source": "stated",
                                                             "language": "ar"}, events=handoff_events())
-    messages = run(ActionHandoff(), tr)
+    messages = said(run(ActionHandoff(), tr), "ar")
     assert "لا يوجد أحد من فريقنا متاح الآن" in messages[0]["text"]
     assert "16000" in messages[1]["text"]  # Egypt's official child helpline
     boss = {"name": "amal", "role": "supervisor"}
@@ -119,18 +144,18 @@ def test_no_staff_means_an_honest_answer_the_helplines_and_a_recorded_case(store
 def test_outside_hours_says_when_the_team_is_there(store, staff_signed_in, monkeypatch):
     monkeypatch.setattr(settings, "STAFF_HOURS", "00:00-00:01")
     monkeypatch.setattr(settings, "STAFF_TIMEZONE", "Pacific/Kiritimati")
-    messages = run(ActionHandoff(), tracker("request_human", events=handoff_events()))
+    messages = said(run(ActionHandoff(), tracker("request_human", events=handoff_events())))
     assert "We answer from 00:00 to 00:01 (Pacific/Kiritimati time)" in messages[0]["text"]
-    assert messages[-1].get("response") == "utter_ask_country"
+    assert messages[-1]["text"].startswith("Which country are you in?")
 
 
 def test_with_staff_signed_in_the_family_joins_the_queue_once(store, staff_signed_in):
     tr = tracker("request_human", events=handoff_events(), slots={"age_band": "13-15", "platforms": ["snapchat"]})
-    messages = run(ActionHandoff(), tr)
+    messages = said(run(ActionHandoff(), tr))
     assert "join this chat" in messages[0]["text"]
     [case] = store.queue({"name": "omar", "role": "staff"})
     assert case["status"] == WAITING and case["age_band"] == "13-15" and case["platforms"] == ["snapchat"]
-    again = run(ActionHandoff(), tr)
+    again = said(run(ActionHandoff(), tr))
     assert "already waiting" in again[0]["text"]
     assert len(store.queue({"name": "omar", "role": "staff"})) == 1
 
@@ -140,13 +165,13 @@ def test_a_broken_database_still_gives_the_helplines(monkeypatch):
         raise RuntimeError("database down")
 
     monkeypatch.setattr(handoff_module, "get_case_store", broken)
-    messages = run(ActionHandoff(), tracker("request_human", slots={"country": "GB", "country_source": "stated"}))
+    messages = said(run(ActionHandoff(), tracker("request_human", slots={"country": "GB", "country_source": "stated"})))
     assert "couldn't reach our team" in messages[0]["text"] and "0800 1111" in messages[1]["text"]
 
 
 def test_a_connection_that_cannot_receive_staff_messages_gets_the_helplines(store, staff_signed_in):
-    messages = run(ActionHandoff(), tracker("request_human", events=handoff_events(channel="rest"),
-                                            slots={"country": "JO", "country_source": "stated"}))
+    messages = said(run(ActionHandoff(), tracker("request_human", events=handoff_events(channel="rest"),
+                                                 slots={"country": "JO", "country_source": "stated"})))
     assert "only works in the chat window" in messages[0]["text"] and "110" in messages[1]["text"]
     assert store.queue({"name": "omar", "role": "staff"}) == []
     assert store.closed_cases({"name": "amal", "role": "supervisor"})[0]["outcome"] == NO_STAFF_OUTCOME

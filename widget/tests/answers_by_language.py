@@ -1,14 +1,13 @@
 """Prints, as JSON, every answer the assistant can give with the language it is written in, for the widget's
 language test (widget/tests/language.test.mjs): the written responses (data/*/responses.yml, both
-variations), the directory answers for every country and the handoff messages, and the bilingual notices
-(language null: they must not switch the widget). Run from the project root with the project's Python."""
+variations, the handoff messages among them), the directory answers for every country, and the bilingual
+notices (language null: they must not switch the widget). Run from the project root with the project's
+Python."""
 import json
 import pathlib
 
 import yaml
 
-from actions.handoff import _TEXT as HANDOFF_TEXT
-from actions.country import _WHICH
 from safe_harbour.directory import countries
 from safe_harbour.directory.render import services_answer
 from safe_harbour.privacy.guard import LONG_MESSAGE_NOTICE, RATE_LIMITED_MESSAGE
@@ -34,10 +33,6 @@ def action_answers():
                 answer = services_answer(code, intent, language, locale_guess=False, list_world_when_unknown=True)
                 if answer:
                     yield {"source": f"directory {code} {intent}", "language": language, "text": answer["text"]}
-        for key, text in HANDOFF_TEXT[language].items():
-            yield {"source": f"handoff {key}", "language": language,
-                   "text": text.format(start="09:00", end="17:00", tz="UTC")}
-        yield {"source": "which country", "language": language, "text": _WHICH[language]}
 
 
 def bilingual_notices():
