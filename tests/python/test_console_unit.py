@@ -4,7 +4,6 @@ throttle."""
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-import sqlalchemy as sa
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
