@@ -69,7 +69,9 @@
     forget: forget,
     leaveWithoutWidget: leaveWithoutWidget,
     /** Public API calls made before parts/api.js ran: [name, arguments]. */
-    waiting: []
+    waiting: [],
+    /** Parts that could not be loaded: then the widget does not mount at all (api.js). */
+    missing: []
   };
 
   var api = global.SafeHarbour = { version: VERSION, quickExit: leaveWithoutWidget };
@@ -89,6 +91,7 @@
     var part = document.createElement('script');
     part.src = base + 'parts/' + name + '.js';
     part.async = false;   // dynamically added scripts then run in the order they were added
+    part.onerror = function () { parts.missing.push(name); };
     document.head.appendChild(part);
   });
 })(window);

@@ -50,9 +50,12 @@
   var instance = null;
   var SafeHarbour = global.SafeHarbour;
 
-  /** Mounts the widget (once per page). Returns the public API. */
+  /**
+   * Mounts the widget (once per page). Returns the public API. With a part missing it does not: half a
+   * widget could show a Quick exit button that does nothing.
+   */
   SafeHarbour.mount = function (userConfig) {
-    if (instance && !instance.exiting) return SafeHarbour;
+    if ((instance && !instance.exiting) || parts.missing.length) return SafeHarbour;
     var config = buildConfig(userConfig);
     ensureStylesheet(config.cssUrl);
     var start = function () { instance = new parts.widget.Widget(config); };
