@@ -23,8 +23,7 @@
     this.messages = this.restoreMessages();
 
     this.view = parts.panel.build(config, parts.version, MAX_MESSAGE_LENGTH);
-    var t = function (key) { return self.t(key); };
-    this.status = new parts.status.Status(this.view, t, config.replyTimeoutMs);
+    this.status = new parts.status.Status(this.view, this.t.bind(this), config.replyTimeoutMs);
     this.reports = new parts.report.Reports({
       url: config.reportFormUrl,
       serverUrl: config.serverUrl,
