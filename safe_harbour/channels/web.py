@@ -13,12 +13,25 @@ from safe_harbour.directory.render import country_name, services_answer
 
 WIDGET_DIR = pathlib.Path(__file__).resolve().parents[2] / "widget"
 STATIC_DIR = WIDGET_DIR / "static"
+PARTS_DIR = STATIC_DIR / "parts"  # the widget's modules, loaded by safe-harbour-widget.js
 SOCKETIO_CLIENT = WIDGET_DIR / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 
 
 def _static_file(path: pathlib.Path):
     async def serve(_: Request) -> HTTPResponse:
         if not path.is_file():
+            raise NotFound("Not found")
+        return await response.file(str(path))
+
+    return serve
+
+
+def _file_in(folder: pathlib.Path):
+    """Serves `/<prefix>/<name>` from `folder`: plain file names only, no sub-paths, no ".."."""
+
+    async def serve(_: Request, name: str) -> HTTPResponse:
+        path = folder / name
+        if "/" in name or name.startswith(".") or not path.is_file():
             raise NotFound("Not found")
         return await response.file(str(path))
 
@@ -68,12 +81,6 @@ class WebChatPages(InputChannel):
         async def widget_report_routes(_: Request) -> HTTPResponse:
             return response.json(report_routes(), ensure_ascii=False)
 
-        @pages.route("/widget/<name:str>", methods=["GET"])
-        async def widget_file(_: Request, name: str) -> HTTPResponse:
-            # Only plain file names inside widget/static: no sub-paths, no "..".
-            path = STATIC_DIR / name
-            if "/" in name or name.startswith(".") or not path.is_file():
-                raise NotFound("Not found")
-            return await response.file(str(path))
-
+        pages.add_route(_file_in(STATIC_DIR), "/widget/<name:str>", methods=["GET"], name="widget_file")
+        pages.add_route(_file_in(PARTS_DIR), "/widget/parts/<name:str>", methods=["GET"], name="widget_part")
         return pages

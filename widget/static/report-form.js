@@ -2,7 +2,8 @@
  * Safe Harbour "Prepare my report": a takedown request, a police report, a note for the school or an
  * evidence checklist, filled in inside the chat widget and never sent.
  *
- * Loaded by safe-harbour-widget.js, which opens it from a "Prepare my report" button. Its templates
+ * Loaded by the widget (parts/report.js), which opens it from a "Prepare my report" button; it builds with
+ * the widget's parts (window.SafeHarbourParts: dom, strings, languages, rendering). Its templates
  * (report-templates.json, next to this file) and the countries' official police routes
  * ({serverUrl}/widget/report-routes.json) are fetched when the widget starts, before anything is typed.
  *
@@ -21,66 +22,10 @@
   var BASE = scriptEl && scriptEl.src ? new URL('.', scriptEl.src).href : null;
   var BLANK = '______________________';
 
-  var STRINGS = {
-    en: {
-      heading: 'Prepare my report',
-      privacy: 'What you type here stays on this device. It is never sent, and Quick exit or closing the tab erases it.',
-      document: 'Document',
-      language: 'Language of the document',
-      chooseCountry: 'Choose your country',
-      otherCountry: 'Another country',
-      preview: 'Your document',
-      copy: 'Copy',
-      copied: 'Copied. Paste it where you need it.',
-      copyFailed: 'Copying did not work here: select the text of your document and copy it yourself.',
-      print: 'Print',
-      download: 'Download as a text file',
-      downloaded: 'Downloaded to this device.',
-      clear: 'Clear the form',
-      cleared: 'The form is empty again.',
-      back: 'Back to the chat',
-      sources: 'Sources',
-      reviewed: 'Reviewed {date}',
-      newTab: '(opens in a new tab)',
-      refusal: 'Pictures and files cannot be added here, so nothing was added. Describe it in words instead.',
-      noRoute: 'Your country\'s police or its cyber-crime unit. If a child is in danger now, call your country\'s emergency number.'
-    },
-    ar: {
-      heading: 'جهّز بلاغي',
-      privacy: 'ما تكتبه هنا يبقى على هذا الجهاز: لا يُرسَل أبدًا، ويُمحى عند «خروج سريع» أو عند إغلاق علامة التبويب.',
-      document: 'المستند',
-      language: 'لغة المستند',
-      chooseCountry: 'اختر بلدك',
-      otherCountry: 'بلد آخر',
-      preview: 'مستندك',
-      copy: 'نسخ',
-      copied: 'تم النسخ. الصقه حيث تحتاج إليه.',
-      copyFailed: 'لم ينجح النسخ هنا: حدّد نص مستندك وانسخه بنفسك.',
-      print: 'طباعة',
-      download: 'تنزيل كملف نصي',
-      downloaded: 'تم التنزيل على هذا الجهاز.',
-      clear: 'مسح النموذج',
-      cleared: 'أصبح النموذج فارغًا من جديد.',
-      back: 'العودة إلى المحادثة',
-      sources: 'المصادر',
-      reviewed: 'تمت المراجعة في {date}',
-      newTab: '(يفتح في علامة تبويب جديدة)',
-      refusal: 'لا يمكن إضافة صور أو ملفات هنا، لذلك لم يُضَف شيء. صِف ما حدث بالكلمات بدلًا من ذلك.',
-      noRoute: 'الشرطة في بلدك أو وحدة الجرائم الإلكترونية فيها. إن كان طفل في خطر الآن، فاتصل برقم الطوارئ في بلدك.'
-    }
-  };
-
-  function el(tag, className, attrs) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, String(attrs[name])); });
-    return node;
-  }
-
-  function text(node, value) {
-    node.textContent = value;
-    return node;
-  }
+  var parts = global.SafeHarbourParts;
+  var el = parts.dom.el;
+  var text = parts.dom.text;
+  var languages = parts.languages;
 
   /** Today in words ("7 December 2026", "٧ ديسمبر ٢٠٢٦"): no day/month order to misread, no bidi reordering. */
   function longDate(lang) {
@@ -91,15 +36,6 @@
   function today() {
     var d = new Date();
     return d.getFullYear() + '-' + ('0' + (d.getMonth() + 1)).slice(-2) + '-' + ('0' + d.getDate()).slice(-2);
-  }
-
-  function httpUrl(value) {
-    try {
-      var u = new URL(value);
-      return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
-    } catch (e) {
-      return null;
-    }
   }
 
   function getJson(url) {
@@ -133,7 +69,7 @@
     this.content = content;
     this.panel = options.panel;
     this.onClose = options.onClose;
-    this.language = options.language === 'ar' ? 'ar' : 'en';
+    this.language = languages.isSupported(options.language) ? options.language : 'en';
     this.templateId = content.templates[0].id;
     this.values = {};
     this.country = '';
@@ -142,7 +78,7 @@
   }
 
   ReportForm.prototype.t = function (key) {
-    return STRINGS[this.language][key];
+    return parts.strings.report(this.language)(key);
   };
 
   ReportForm.prototype.template = function () {
@@ -156,7 +92,7 @@
 
   ReportForm.prototype.open = function (templateId, language) {
     if (templateId && this.content.templates.some(function (t) { return t.id === templateId; })) this.templateId = templateId;
-    if (language === 'ar' || language === 'en') this.language = language;
+    if (languages.isSupported(language)) this.language = language;
     this.build();
     this.heading.focus();
   };
@@ -190,7 +126,8 @@
   ReportForm.prototype.say = function (key, warning) {
     if (!this.statusEl) return;
     text(this.statusEl, this.t(key));
-    this.statusEl.classList.toggle('sh-report-status--warning', !!warning);
+    this.statusEl.classList.toggle('sh-notice', !!warning);
+    this.statusEl.classList.toggle('sh-notice--warning', !!warning);
   };
 
   ReportForm.prototype.build = function () {
@@ -201,16 +138,16 @@
     var uid = 'sh-report-' + Math.random().toString(36).slice(2, 8);
     if (this.section) this.remove();
 
-    var section = el('section', 'sh-report', { lang: lang, dir: lang === 'ar' ? 'rtl' : 'ltr', 'aria-labelledby': uid + '-heading' });
+    var section = el('section', 'sh-report', { lang: lang, dir: languages.direction(lang), 'aria-labelledby': uid + '-heading' });
     this.heading = text(el('h3', 'sh-report-heading', { id: uid + '-heading', tabindex: '-1' }), this.t('heading'));
     section.appendChild(this.heading);
-    section.appendChild(text(el('p', 'sh-report-privacy'), this.t('privacy')));
+    section.appendChild(text(el('p', 'sh-notice'), this.t('privacy')));
 
     var choices = el('div', 'sh-report-choices');
     choices.appendChild(this.select(uid, 'document', this.t('document'), this.content.templates.map(function (t) {
       return [t.id, t[lang].title];
     }), this.templateId, function (value) { self.templateId = value; self.rebuild(); }));
-    choices.appendChild(this.select(uid, 'language', this.t('language'), [['en', 'English'], ['ar', 'العربية']], lang,
+    choices.appendChild(this.select(uid, 'language', this.t('language'), languages.choices(), lang,
       function (value) { self.language = value; self.rebuild(); }));
     section.appendChild(choices);
 
@@ -234,11 +171,11 @@
     section.appendChild(actions);
     this.statusEl = el('p', 'sh-report-status', { role: 'status', 'aria-live': 'polite' });
     section.appendChild(this.statusEl);
-    this.sourcesEl = el('div', 'sh-report-sources');
+    this.sourcesEl = el('div', 'sh-sources sh-report-sources');
     section.appendChild(this.sourcesEl);
 
     // Shown only when printing (report-form.css): the document alone, in its own direction.
-    this.printout = el('div', 'sh-report-printout', { lang: lang, dir: lang === 'ar' ? 'rtl' : 'ltr' });
+    this.printout = el('div', 'sh-report-printout', { lang: lang, dir: languages.direction(lang) });
     document.body.appendChild(this.printout);
     document.documentElement.classList.add('sh-report-open');
 
@@ -261,7 +198,7 @@
     var id = uid + '-' + control;
     var wrap = el('div', 'sh-report-field');
     wrap.appendChild(text(el('label', 'sh-report-label', { for: id }), label));
-    var select = el('select', 'sh-report-select', { id: id, 'data-report-control': control });
+    var select = el('select', 'sh-input sh-report-select', { id: id, 'data-report-control': control });
     options.forEach(function (o) {
       var option = text(el('option', null, { value: o[0] }), o[1]);
       if (o[0] === value) option.selected = true;
@@ -286,7 +223,7 @@
         self.country = value;
         self.render();
       });
-      wrap.appendChild(text(el('p', 'sh-report-hint', { id: id + '-hint' }), field.hint));
+      wrap.appendChild(text(el('p', 'sh-hint', { id: id + '-hint' }), field.hint));
       wrap.querySelector('select').setAttribute('aria-describedby', id + '-hint');
       return wrap;
     }
@@ -306,7 +243,7 @@
       self.render();
     });
     box.appendChild(input);
-    box.appendChild(text(el('p', 'sh-report-hint', { id: id + '-hint' }), field.hint));
+    box.appendChild(text(el('p', 'sh-hint', { id: id + '-hint' }), field.hint));
     return box;
   };
 
@@ -350,24 +287,8 @@
     var chosen = this.content.countries.filter(function (c) { return c.code === self.country; })[0];
     var route = chosen && tpl.id === 'police' ? chosen.route[this.language] : null;
     var sources = tpl.sources.concat(route && route.sources ? route.sources : []);
-    var box = this.sourcesEl;
-    while (box.firstChild) box.removeChild(box.firstChild);
-    box.appendChild(text(el('p', 'sh-sources-title'), this.t('sources')));
-    var list = el('ul', 'sh-sources-list');
-    sources.forEach(function (s) {
-      var li = el('li');
-      var href = httpUrl(s.url);
-      if (href) {
-        var a = text(el('a', 'sh-link', { href: href, target: '_blank', rel: 'noopener noreferrer', dir: 'auto' }), s.title);
-        a.appendChild(text(el('span', 'sh-visually-hidden'), ' ' + self.t('newTab')));
-        li.appendChild(a);
-      } else {
-        li.textContent = s.title;
-      }
-      list.appendChild(li);
-    });
-    box.appendChild(list);
-    box.appendChild(text(el('p', 'sh-reviewed'), this.t('reviewed').replace('{date}', tpl.reviewed)));
+    parts.dom.removeChildren(this.sourcesEl);
+    parts.rendering.fillSources(this.sourcesEl, sources, tpl.reviewed, parts.strings.chat(this.language));
   };
 
   ReportForm.prototype.copy = function () {
