@@ -6,11 +6,8 @@ and a whole Rasa server (`hardened`) with the settings of a production deploymen
 the fuzz run over the console API, CORS, the cookie and the files on disk.
 """
 import json
-import os
 import random
 import string
-import subprocess
-import sys
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import List, Tuple
@@ -20,7 +17,7 @@ import requests
 from rasa.shared.core.events import ConversationPaused
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from conftest import API_TOKEN, PROJECT_ROOT, RunningServers, _wait_until_up, free_port
+from conftest import start_servers
 from handoff_helpers import FakeAgent, console_alone
 from safe_harbour.console import channel
 from safe_harbour.console.accounts import StaffAccounts
@@ -127,33 +124,11 @@ def test_parallel_wrong_sign_ins_are_all_counted(console):
 def hardened(tmp_path_factory):
     """The Rasa server started as scripts/run.sh starts it (through the launcher, which passes the origins
     of CORS_ORIGINS as `--cors`), as behind a TLS proxy; no action server."""
-    tmp = tmp_path_factory.mktemp("hardened")
-    port = free_port()
-    env = {
-        **os.environ,
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}/webhook",
-        "TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
-        "DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}",
-        "STAFF_HOURS": "", "SOCKETIO_REDIS_URL": "",
-        "RATE_LIMIT_IP_PER_MINUTE": "0", "RATE_LIMIT_SENDER_PER_MINUTE": "0",
-        "RASA_API_TOKEN": API_TOKEN,
+    running = start_servers(tmp_path_factory.mktemp("hardened"), with_actions=False, env_overrides={
         "SANIC_PROXIES_COUNT": "1",
         "STAFF_COOKIE_SECURE": "true",
         "CORS_ORIGINS": f"{SCHOOL} {IPV6_SITE}",
-    }
-    log_path = tmp / "rasa.log"
-    rasa = subprocess.Popen(
-        [sys.executable, "-m", "safe_harbour.privacy.launch", "--endpoints", "endpoints.yml",
-         "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
-    )
-    running = RunningServers(f"http://127.0.0.1:{port}", API_TOKEN, tmp / "tracker.db", log_path, rasa, None,
-                             database_url=env["DATABASE_URL"])
-    try:
-        _wait_until_up(f"{running.url}/webhooks/rest/", rasa, log_path)
-    except Exception:
-        running.stop()
-        raise
+    })
     accounts = StaffAccounts(running.database_url)
     running.staff_name = unique("fuzz")
     accounts.add_account(running.staff_name, "staff", PASSWORD, iterations=FAST)

@@ -1,4 +1,4 @@
-"""A second server, started the way the scripts start it (python -m safe_harbour.privacy.launch), with its
+"""A second server, started the way the scripts start it (safe_harbour.launcher), with its
 own settings: low rate limits, RETENTION_DAYS=45, an API token and one allowed web origin.
 
 Checks that the launcher passes the token and the origins on, that the privacy answer quotes the configured
@@ -6,15 +6,12 @@ retention, and that the per-conversation and per-address rate limits answer calm
 JSON message; socket.io: a bot message). The tests run in file order and share the address's budget.
 """
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 import requests
 
-from conftest import PROJECT_ROOT, _wait_until_up, free_port
+from conftest import start_servers
 from socket_client import socket_conversation
 from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE
 
@@ -34,37 +31,18 @@ class Limited:
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("limited")
-    port = free_port()
-    env = {
-        **os.environ,
-        "ACTION_ENDPOINT_URL": "http://127.0.0.1:9/webhook",  # no action server needed for these answers
-        "TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
-        "DATABASE_URL": f"sqlite:///{tmp / 'cases.db'}",
-        "STAFF_HOURS": "", "SOCKETIO_REDIS_URL": "",
+    running = start_servers(tmp_path_factory.mktemp("limited"), with_actions=False, env_overrides={
         "SAFE_HARBOUR_ENV": "production",
         "RASA_API_TOKEN": TOKEN,
         "CORS_ORIGINS": ALLOWED,
         "RATE_LIMIT_SENDER_PER_MINUTE": str(PER_SENDER),
         "RATE_LIMIT_IP_PER_MINUTE": str(PER_IP),
         "RETENTION_DAYS": "45",
-    }
-    log_path = tmp / "rasa.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "safe_harbour.privacy.launch", "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
+    })
     try:
-        _wait_until_up(f"http://127.0.0.1:{port}/webhooks/rest/", process, log_path)
-        yield Limited(f"http://127.0.0.1:{port}", log_path)
+        yield Limited(running.url, running.log_path)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        running.stop()
 
 
 def test_the_launcher_passed_the_api_token_and_the_origins(limited):
