@@ -7,7 +7,7 @@ is a coroutine, so it works with the python-socketio >= 5.14 the project needs (
 import inspect
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
@@ -28,18 +28,31 @@ logger = logging.getLogger(__name__)
 
 
 class SocketIOSourcesOutput(OutputChannel):
-    """Emits each reply once, in the client shape (text, buttons, sources)."""
+    """Emits each reply once, in the client shape (text, buttons, sources).
+
+    With `hold`, replies wait until `release()`: Rasa sends a turn's answers before it stores the turn, so a
+    server that dies in between would have answered a turn that is lost. Released once the turn is stored,
+    an answer the family sees always belongs to a stored turn (as with REST, which answers at the end)."""
 
     @classmethod
     def name(cls) -> Text:
         return "socketio"
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
+    def __init__(self, sio: AsyncServer, bot_message_evt: Text, hold: bool = False) -> None:
         self.sio = sio
         self.bot_message_evt = bot_message_evt
+        self.held: Optional[List[Tuple[Text, Dict[Text, Any]]]] = [] if hold else None
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        if self.held is not None:
+            self.held.append((recipient_id, message))
+            return
         await self.sio.emit(self.bot_message_evt, client_message(message), room=recipient_id)
+
+    async def release(self) -> None:
+        held, self.held = self.held or [], None
+        for recipient_id, message in held:
+            await self.send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text, **kwargs})
@@ -106,7 +119,7 @@ class SafeSocketIOInput(SocketIOInput):
                 return  # nothing to read
             if prepared.removed:
                 logger.info("Input guard changed a message: %s.", ", ".join(sorted(prepared.removed)))
-            output = SocketIOSourcesOutput(sio, self.bot_message_evt)
+            output = SocketIOSourcesOutput(sio, self.bot_message_evt, hold=True)
             for notice in prepared.notices:
                 await output.send_text_message(session_id, notice)
             try:
@@ -124,6 +137,7 @@ class SafeSocketIOInput(SocketIOInput):
                     room=session_id,
                 )
                 return
+            await output.release()  # the turn is stored now (Rasa saved the tracker before returning)
             for notice in prepared.notices_after:
                 await output.send_text_message(session_id, notice)
 
