@@ -1,11 +1,25 @@
 # The two commands of the README: `make run` and `make test`. The rest are their parts.
-.PHONY: run test setup train validate stories dev-set held-out pytest tune-fallback tune-safety bench lock
+.PHONY: run test up down status test-production setup train validate stories dev-set held-out pytest tune-fallback tune-safety bench lock
 
 run:            ## set up, train if needed, start the assistant with the web chat page
 	scripts/run.sh
 
 test:           ## set up, validate, train and run every test
 	scripts/test.sh
+
+# The production layout (several Rasa servers behind nginx, PostgreSQL, Redis; README "Production layout").
+up:             ## start the layout .env chooses (SAFE_HARBOUR_LAYOUT) in the background; logs in var/layout/
+	scripts/layout.sh up
+
+down:           ## stop what `make up` started
+	scripts/layout.sh down
+
+status:         ## is what `make up` started answering?
+	scripts/layout.sh status
+
+test-production: train  ## the production layout end to end: nginx, two Rasa servers, failover (a few minutes)
+	scripts/setup.sh --production
+	. scripts/env.sh && python -m pytest -rs -m production tests/python
 
 setup:
 	scripts/setup.sh

@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine: Python 3.10 virtual environment with the locked dependencies, the widget's npm
-# packages, and (with --browser) Debian's Chromium for the browser tests. Re-running it is cheap: each step
-# is skipped when what it installs is already there and up to date.
+# packages, with --browser Debian's Chromium for the browser tests, and with --production (or
+# SAFE_HARBOUR_LAYOUT=production in .env) Debian's nginx for the production layout. Re-running it is cheap:
+# each step is skipped when what it installs is already there and up to date.
+#   scripts/setup.sh [--browser] [--production]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+
+browser=no
+# nginx is needed when .env chooses the production layout, or when asked for.
+production=$([ "${SAFE_HARBOUR_LAYOUT:-single}" = production ] && echo yes || echo no)
+for option in "$@"; do
+  case "$option" in
+    --browser) browser=yes ;;
+    --production) production=yes ;;
+    *) echo "Unknown option $option (use --browser, --production)" >&2; exit 2 ;;
+  esac
+done
 
 find_python310() {
   for candidate in /root/.pyenv/versions/3.10.13/bin/python python3.10; do
@@ -42,7 +55,15 @@ if [ -f widget/package-lock.json ]; then
   fi
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+if [ $browser = yes ] && [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's Chromium for the browser tests"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# nginx only as a program: the launcher runs it with its own config under var/ on a loopback port, so the
+# package's own service (port 80), where systemd started it, is stopped and disabled again.
+if [ $production = yes ] && [ ! -x /usr/sbin/nginx ]; then
+  echo "Installing Debian's nginx for the production layout"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  if [ -d /run/systemd/system ]; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
 fi

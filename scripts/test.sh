@@ -29,7 +29,8 @@ stage "Held-out NLU report (our own unseen messages) and gate"
 python -m safe_harbour.evaluation.report --set held-out
 
 stage "Python tests (components, actions, servers end to end)"
-python -m pytest -rs tests/python
+# The production layout's tests (nginx, two Rasa servers, failover) take about four minutes: `make test-production`.
+python -m pytest -rs -m "not production" tests/python
 
 stage "Browser tests (widget in Chromium)"
 if [ -d widget/tests ]; then

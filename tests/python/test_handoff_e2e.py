@@ -124,12 +124,13 @@ def our_case(staff: Staff, started: str, **expected) -> dict:
     return mine[0]
 
 
-def arabic_handoff_round_trip(url: str, database_url: str) -> None:
+def arabic_handoff_round_trip(url: str, database_url: str, staff_url: Optional[str] = None) -> None:
+    """The family's widget talks to `url`; the staff member's console to `staff_url` (default: the same)."""
     staff_name, staff_password = add_account(database_url)
     started = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
     async def scenario():
-        staff = await in_thread(Staff, url, staff_name, staff_password)
+        staff = await in_thread(Staff, staff_url or url, staff_name, staff_password)
         family = Family(url)
         await family.connect()
         try:
