@@ -1,0 +1,79 @@
+"""The launcher's settings, without starting servers: the production layout's endpoints give Rasa a Redis lock
+store on the configured Redis, the rendered nginx config passes `nginx -t`, and unusable settings are refused
+with the line to fix. (The servers themselves: every end-to-end test starts them through the launcher, and
+test_production_layout.py starts the production layout.)"""
+import shutil
+import subprocess
+
+import pytest
+from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.utils import read_endpoints_from_path
+
+from conftest import PROJECT_ROOT
+from safe_harbour.launcher import (
+    ENDPOINTS, Layout, LaunchError, isolated_environment, layout_from_settings, lock_store_settings,
+    render_nginx_config,
+)
+
+PRODUCTION = {
+    "SAFE_HARBOUR_LAYOUT": "production",
+    "TRACKER_STORE_URL": "postgresql://postgres@127.0.0.1:5432/sh_layout_unit",
+    "DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/sh_layout_unit",
+    "SOCKETIO_REDIS_URL": "redis://127.0.0.1:6379/0",
+    "LOCK_STORE_REDIS_URL": "redis://:s3cret@10.0.0.5:6380/4",
+    "SANIC_PROXIES_COUNT": "1",
+}
+
+
+def test_the_production_endpoints_give_rasa_a_redis_lock_store(tmp_path, monkeypatch):
+    layout = Layout(tmp_path, {**isolated_environment(tmp_path), **PRODUCTION, "LOCK_STORE_KEY_PREFIX": "shunit"},
+                    endpoints=ENDPOINTS["production"])
+    for name, value in layout.env.items():  # Rasa fills ${...} in the endpoints file from the environment
+        monkeypatch.setenv(name, value)
+    endpoints = read_endpoints_from_path(PROJECT_ROOT / ENDPOINTS["production"])
+    assert endpoints.tracker_store.url == PRODUCTION["TRACKER_STORE_URL"]
+    lock_store = LockStore.create(endpoints.lock_store)
+    assert isinstance(lock_store, RedisLockStore)
+    connection = lock_store.red.connection_pool.connection_kwargs
+    assert (connection["host"], connection["port"], connection["db"], connection["password"]) == \
+        ("10.0.0.5", 6380, 4, "s3cret")
+    assert lock_store.key_prefix.startswith("shunit")
+
+
+def test_the_single_layout_has_no_lock_store():
+    assert read_endpoints_from_path(PROJECT_ROOT / ENDPOINTS["single"]).lock_store is None
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:6379", "rediss://10.0.0.5:6379/1", "http://x/1"])
+def test_a_lock_store_url_that_rasa_cannot_take_is_refused(url):
+    with pytest.raises(LaunchError, match="LOCK_STORE_REDIS_URL"):
+        lock_store_settings(url)
+
+
+def test_a_production_layout_without_its_stores_is_refused_with_each_line_to_fix(tmp_path):
+    env = {**isolated_environment(tmp_path), "SAFE_HARBOUR_LAYOUT": "production", "SANIC_PROXIES_COUNT": ""}
+    with pytest.raises(LaunchError) as refused:
+        layout_from_settings(tmp_path, env)
+    for name in ("TRACKER_STORE_URL", "DATABASE_URL", "SOCKETIO_REDIS_URL", "LOCK_STORE_REDIS_URL",
+                 "SANIC_PROXIES_COUNT"):
+        assert name in str(refused.value)
+
+
+def test_an_unknown_layout_is_refused(tmp_path):
+    with pytest.raises(LaunchError, match="SAFE_HARBOUR_LAYOUT"):
+        layout_from_settings(tmp_path, {**isolated_environment(tmp_path), "SAFE_HARBOUR_LAYOUT": "cluster"})
+
+
+def test_the_rendered_nginx_config_is_valid(tmp_path):
+    nginx = shutil.which("nginx", path="/usr/sbin:/usr/bin")
+    if not nginx:
+        pytest.skip("nginx is not installed (scripts/setup.sh --production)")
+    (tmp_path / "temp").mkdir()
+    config = tmp_path / "nginx.conf"
+    config.write_text(render_nginx_config(tmp_path, 18080, [18081, 18082]))
+    text = config.read_text()
+    assert not any(p in text for p in ("@DIR@", "@PORT@", "@RASA_SERVERS@")), "every placeholder is filled"
+    assert text.count("server 127.0.0.1:18081") == 2 and "listen 127.0.0.1:18080;" in text
+    checked = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-c", str(config), "-e", str(tmp_path / "e.log")],
+                             capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
