@@ -60,6 +60,7 @@ class Server:
     process: subprocess.Popen
     log: pathlib.Path
     probe_url: str  # answers 200 once the server is ready
+    marker: str  # a word of its command line (its port, nginx's config), so `down` never stops a reused pid
 
     @property
     def pid(self) -> int:
@@ -157,28 +158,29 @@ class Layout:
     def servers(self) -> List[Server]:
         return [s for s in (self.actions, *self.rasa, self.nginx) if s]
 
-    def _spawn(self, name: str, command: List[str], probe_url: str) -> Server:
+    def _spawn(self, name: str, command: List[str], probe_url: str, marker: str) -> Server:
         log = self.run_dir / f"{name}.log"
         with open(log, "w") as out:
             # A session of its own: Ctrl+C in a terminal reaches the launcher, which stops the servers in order.
             process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=out,
                                        stderr=subprocess.STDOUT, start_new_session=True)
-        return Server(name, process, log, probe_url)
+        return Server(name, process, log, probe_url, marker)
 
     def start(self, timeout: float = 600) -> "Layout":
         try:
             if self.with_actions:
                 self.actions = self._spawn(
                     "actions", [_rasa(), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-                    f"http://127.0.0.1:{self.action_port}/health")
+                    f"http://127.0.0.1:{self.action_port}/health", str(self.action_port))
             for index, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
                 name = "rasa" if len(self.rasa_ports) == 1 else f"rasa-{index + 1}"
                 self.rasa.append(self._spawn(name, [
                     sys.executable, "-m", "safe_harbour.privacy.launch", "--model", self.model,
                     "--endpoints", self.endpoints, "--credentials", "credentials.yml",
-                    "--interface", "127.0.0.1", "--port", str(port), *self.rasa_args], url + REST_PROBE))
+                    "--interface", "127.0.0.1", "--port", str(port), *self.rasa_args], url + REST_PROBE, str(port)))
             if self.proxy:
-                self.nginx = self._spawn("nginx", self._nginx_command(), self.url + REST_PROBE)
+                command = self._nginx_command()
+                self.nginx = self._spawn("nginx", command, self.url + REST_PROBE, command[-1])
             for server in self.servers:
                 wait_until_up(server, timeout)
         except BaseException:
@@ -282,17 +284,16 @@ def layout_from_settings(run_dir: pathlib.Path, env: Mapping[str, str]) -> Layou
 PIDS_FILE = "pids.json"
 
 
-def _alive(pid: int) -> bool:
+def _alive(info: dict) -> bool:
+    """Is the process `up` recorded still running (the same program, not a later one with its pid)?"""
+    proc = pathlib.Path(f"/proc/{info['pid']}")
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        # nginx rewrites its command line into one string with spaces: split on both.
+        words = proc.joinpath("cmdline").read_bytes().replace(b"\0", b" ").split()
+        zombie = proc.joinpath("stat").read_text().split(") ", 1)[1][0] == "Z"
+    except (OSError, IndexError):
         return False
-    except PermissionError:
-        return True
-    # A zombie (our own exited child) no longer serves anything.
-    with contextlib.suppress(OSError):
-        return pathlib.Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
-    return True
+    return not zombie and info["marker"].encode() in words
 
 
 def _recorded() -> Dict[str, dict]:
@@ -301,7 +302,7 @@ def _recorded() -> Dict[str, dict]:
 
 
 def up(env: Mapping[str, str]) -> int:
-    running = {name: info for name, info in _recorded().items() if _alive(info["pid"])}
+    running = {name: info for name, info in _recorded().items() if _alive(info)}
     if running:
         print(f"Already running ({', '.join(running)}); `make down` first.", file=sys.stderr)
         return 1
@@ -310,7 +311,7 @@ def up(env: Mapping[str, str]) -> int:
           f"logs in {BACKGROUND_DIR.relative_to(PROJECT_ROOT)}/ ...")
     layout.start()
     (BACKGROUND_DIR / PIDS_FILE).write_text(json.dumps(
-        {s.name: {"pid": s.pid, "url": s.probe_url} for s in layout.servers}, indent=2))
+        {s.name: {"pid": s.pid, "url": s.probe_url, "marker": s.marker} for s in layout.servers}, indent=2))
     print(f"Up. Web chat: {layout.url}/chat   staff console: {layout.url}/staff/   stop: make down")
     return 0
 
@@ -319,13 +320,13 @@ def down(timeout: float = 30) -> int:
     recorded = _recorded()
     # Reverse start order: nginx, the Rasa servers, then the action server.
     for name, info in reversed(list(recorded.items())):
-        if _alive(info["pid"]):
+        if _alive(info):
             os.kill(info["pid"], signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
     deadline = time.monotonic() + timeout
     for name, info in recorded.items():
-        while _alive(info["pid"]) and time.monotonic() < deadline:
+        while _alive(info) and time.monotonic() < deadline:
             time.sleep(0.2)
-        if _alive(info["pid"]):
+        if _alive(info):
             os.kill(info["pid"], signal.SIGKILL)
     (BACKGROUND_DIR / PIDS_FILE).unlink(missing_ok=True)
     print(f"Stopped {len(recorded)} process(es)." if recorded else "Nothing was running.")
@@ -343,7 +344,7 @@ def status() -> int:
         with contextlib.suppress(requests.RequestException):
             answers = requests.get(info["url"], timeout=3).status_code == 200
         healthy &= answers
-        state = "answering" if answers else ("running, not answering" if _alive(info["pid"]) else "stopped")
+        state = "answering" if answers else ("running, not answering" if _alive(info) else "stopped")
         print(f"{name:10} pid {info['pid']:<8} {state:24} {info['url']}")
     return 0 if healthy else 1
 
