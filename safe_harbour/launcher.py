@@ -129,7 +129,7 @@ class Layout:
                  proxy: bool = False, actions: bool = True, endpoints: str = ENDPOINTS["single"],
                  model: str = "models", public_port: Optional[int] = None,
                  rasa_ports: Optional[Sequence[int]] = None, action_port: Optional[int] = None,
-                 rasa_args: Sequence[str] = ()) -> None:
+                 rasa_args: Sequence[str] = (), rasa_via: Sequence[str] = ()) -> None:
         self.run_dir = pathlib.Path(run_dir)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.rasa_ports = list(rasa_ports or [free_port() for _ in range(rasa_servers)])
@@ -137,6 +137,8 @@ class Layout:
         self.proxy = proxy
         self.public_port = public_port or (free_port() if proxy else self.rasa_ports[0])
         self.with_actions, self.endpoints, self.model, self.rasa_args = actions, endpoints, model, list(rasa_args)
+        # The benchmark's profiler or tuning script instead of `rasa` (same checked options; privacy/launch.py).
+        self.via = ["--via", json.dumps([sys.executable, *rasa_via])] if rasa_via else []
         self.env = {**(os.environ if env is None else env),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
         if self.env.get("LOCK_STORE_REDIS_URL"):
@@ -175,7 +177,7 @@ class Layout:
             for index, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
                 name = "rasa" if len(self.rasa_ports) == 1 else f"rasa-{index + 1}"
                 self.rasa.append(self._spawn(name, [
-                    sys.executable, "-m", "safe_harbour.privacy.launch", "--model", self.model,
+                    sys.executable, "-m", "safe_harbour.privacy.launch", *self.via, "--model", self.model,
                     "--endpoints", self.endpoints, "--credentials", "credentials.yml",
                     "--interface", "127.0.0.1", "--port", str(port), *self.rasa_args], url + REST_PROBE, str(port)))
             if self.proxy:

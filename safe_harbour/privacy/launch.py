@@ -7,13 +7,17 @@
 - refuses debug logging (`--debug`, `-vv`, LOG_LEVEL=DEBUG) unless SAFE_HARBOUR_ENV=development.
 
 Then it replaces itself with `rasa run ...` (same process id, so a caller can stop the server by that id).
+`--via '["python", "bench/speedups.py"]'` (a JSON list; the script must be inside the project) runs the same
+checked command as `python bench/speedups.py run ...` instead: the benchmark's profiler and tuning variants.
 The same checks run again inside the server when the channels load (safe_harbour.privacy.http_hardening),
 so a plain `rasa run` with unsafe options is refused too. Exit code 2 on refusal.
 """
+import json
 import os
+import pathlib
 import shutil
 import sys
-from typing import List, Optional, Text
+from typing import List, Optional, Text, Tuple
 
 from safe_harbour import settings
 from safe_harbour.privacy import http_hardening
@@ -46,15 +50,33 @@ def problems(command: List[Text]) -> List[Text]:
     return found
 
 
+def split_via(args: List[Text]) -> Tuple[List[Text], List[Text]]:
+    """(`--via` program, the other options); the program is empty without `--via`."""
+    if args[:1] != ["--via"] or len(args) < 2:
+        return [], args
+    via = json.loads(args[1])
+    script = pathlib.Path(via[1]).resolve() if isinstance(via, list) and len(via) > 1 else None
+    if not (script and settings.PROJECT_ROOT.resolve() in script.parents):
+        raise ValueError("--via must be a JSON list [python, a script inside the project, ...]")
+    return via, args[2:]
+
+
 def main(argv: Optional[List[Text]] = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--"]:
         args = args[1:]
+    try:
+        via, args = split_via(args)
+    except ValueError as error:
+        sys.stderr.write(f"Safe Harbour refuses to start the server: {error}\n")
+        return 2
     command = rasa_command(args)
     found = problems(command)
     if found:
         sys.stderr.write("Safe Harbour refuses to start the server:\n" + "".join(f"  - {p}\n" for p in found))
         return 2
+    if via:
+        os.execv(via[0], [*via, *command[1:]])
     executable = shutil.which("rasa")
     if not executable:
         sys.stderr.write("The `rasa` command was not found: run scripts/setup.sh and source scripts/env.sh.\n")
