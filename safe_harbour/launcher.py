@@ -100,9 +100,16 @@ def production_problems(env: Mapping[str, str]) -> List[str]:
             found.append(f"{name} must be a Redis URL (staff messages and turn locks are shared through Redis).")
     if env.get("SANIC_PROXIES_COUNT", "") != "1":
         found.append("SANIC_PROXIES_COUNT must be 1 behind nginx (the client's address for the rate limits).")
-    if not shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin"):
-        found.append("nginx is not installed: run scripts/setup.sh --production.")
+    if not nginx_binary():
+        found.append(NO_NGINX)
     return found
+
+
+NO_NGINX = "nginx is not installed: run scripts/setup.sh --production."
+
+
+def nginx_binary() -> Optional[str]:
+    return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -195,9 +202,9 @@ class Layout:
         (nginx_dir / "temp").mkdir(parents=True, exist_ok=True)
         config = nginx_dir / "nginx.conf"
         config.write_text(render_nginx_config(nginx_dir, self.public_port, self.rasa_ports))
-        binary = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+        binary = nginx_binary()
         if not binary:
-            raise LaunchError("nginx is not installed: run scripts/setup.sh --production.")
+            raise LaunchError(NO_NGINX)
         # -e: the start-up error log goes under var/ too, never to /var/log/nginx.
         return [binary, "-p", str(nginx_dir), "-c", str(config), "-e", str(nginx_dir / "error.log")]
 

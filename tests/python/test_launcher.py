@@ -2,7 +2,6 @@
 store on the configured Redis, the rendered nginx config passes `nginx -t`, and unusable settings are refused
 with the line to fix. (The servers themselves: every end-to-end test starts them through the launcher, and
 test_production_layout.py starts the production layout.)"""
-import shutil
 import subprocess
 
 import pytest
@@ -11,7 +10,7 @@ from rasa.core.utils import read_endpoints_from_path
 
 from conftest import PROJECT_ROOT
 from safe_harbour.launcher import (
-    ENDPOINTS, Layout, LaunchError, isolated_environment, layout_from_settings, lock_store_settings,
+    ENDPOINTS, Layout, LaunchError, isolated_environment, layout_from_settings, lock_store_settings, nginx_binary,
     render_nginx_config,
 )
 
@@ -65,7 +64,7 @@ def test_an_unknown_layout_is_refused(tmp_path):
 
 
 def test_the_rendered_nginx_config_is_valid(tmp_path):
-    nginx = shutil.which("nginx", path="/usr/sbin:/usr/bin")
+    nginx = nginx_binary()
     if not nginx:
         pytest.skip("nginx is not installed (scripts/setup.sh --production)")
     (tmp_path / "temp").mkdir()
