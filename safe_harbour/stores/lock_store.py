@@ -16,7 +16,7 @@ endpoints (see endpoints.production.yml):
 
     lock_store:
       type: safe_harbour.stores.lock_store.AtomicRedisLockStore
-      url: ${LOCK_STORE_URL}          # redis://[:password@]host:port/db, rediss:// across machines
+      url: ${LOCK_STORE_REDIS_URL}    # redis://[:password@]host:port/db, rediss:// across machines
       key_prefix: safeharbour         # optional, letters and digits
       poll_seconds: 0.02              # optional: how often a waiting turn checks the queue (Rasa: 1 s)
 """

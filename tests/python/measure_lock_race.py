@@ -29,7 +29,8 @@ def main() -> int:
     options = parser.parse_args()
     directory = pathlib.Path(tempfile.mkdtemp(prefix="lock-race-"))
     redis = ThrowawayRedis(directory).start()
-    layout = start_layout(directory, fresh_database(options.database), redis.url, lock_store=LOCK_STORES[options.lock_store])
+    layout = start_layout(directory, fresh_database(options.database), redis.url,
+                          lock_store=LOCK_STORES[options.lock_store])
     try:
         report = send_pairs(layout, options.pairs, f"race-{uuid.uuid4().hex[:8]}-")
     finally:

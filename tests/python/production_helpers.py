@@ -47,7 +47,7 @@ def endpoints_file(directory: pathlib.Path, lock_store: str, lock_store_url: str
         settings["lock_store"] = {"type": "redis", "url": address.hostname, "port": address.port,
                                   "db": int(address.path.strip("/") or 0)}
     else:
-        settings["lock_store"] = {"type": lock_store, "url": "${LOCK_STORE_URL}"}
+        settings["lock_store"] = {"type": lock_store, "url": "${LOCK_STORE_REDIS_URL}"}
     path = directory / f"endpoints.{lock_store}.{tracker_store}.yml"
     path.write_text(yaml.safe_dump(settings))
     return path
@@ -211,7 +211,7 @@ def start_layout(directory: pathlib.Path, tracker_store_url: str, lock_store_url
         **os.environ,
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_STORE_URL": tracker_store_url,
-        "LOCK_STORE_URL": lock_store_url,
+        "LOCK_STORE_REDIS_URL": lock_store_url,
         "DATABASE_URL": f"sqlite:///{directory / 'cases.db'}",
         "STAFF_HOURS": "",
         "SOCKETIO_REDIS_URL": "",
@@ -234,7 +234,7 @@ def start_layout(directory: pathlib.Path, tracker_store_url: str, lock_store_url
                  "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port)],
                 cwd=PROJECT_ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT))
             layout.urls.append(f"http://127.0.0.1:{port}")
-        for url, process in zip(layout.urls, layout.processes):
+        for url, process in zip(layout.urls, layout.processes, strict=True):
             wait_until_up(f"{url}/webhooks/rest/", process, layout)
         if layout.actions:
             wait_until_up(f"http://127.0.0.1:{action_port}/health", layout.actions, layout)
@@ -311,6 +311,27 @@ def interleaved_turns(events: List[dict]) -> int:
     return count
 
 
+def send_pair(layout: Layout, sender: str, texts: List[str], stagger: float) -> List[int]:
+    """Sends texts[i] to server i, all released at once, each `stagger` seconds after the previous one;
+    returns the HTTP statuses (0: no answer)."""
+    start, statuses = threading.Barrier(len(texts)), []
+
+    def send(server: int) -> None:
+        start.wait()
+        time.sleep(stagger * server)
+        try:
+            statuses.append(layout.say(server, sender, texts[server]).status_code)
+        except requests.RequestException:
+            statuses.append(0)
+
+    threads = [threading.Thread(target=send, args=(server,)) for server in range(len(texts))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 def send_pairs(layout: Layout, pairs: int, sender_prefix: str) -> PairReport:
     """For each pair, a fresh conversation gets one opening turn, then two messages, one to each of the
     first two servers, at the same moment (even pairs) or STAGGER_SECONDS apart (odd pairs); then the
@@ -320,38 +341,19 @@ def send_pairs(layout: Layout, pairs: int, sender_prefix: str) -> PairReport:
     for number in range(pairs):
         sender = f"{sender_prefix}{number}"
         layout.say(0, sender, "hello").raise_for_status()
-        barrier = threading.Barrier(2)
-        statuses: List[int] = []
-
         staggered = number % 2 == 1
-
-        def send(server: int, text: str) -> None:
-            barrier.wait()
-            if staggered:
-                time.sleep(STAGGER_SECONDS * server)
-            try:
-                statuses.append(layout.say(server, sender, text).status_code)
-            except requests.RequestException:
-                statuses.append(0)
-
-        threads = [threading.Thread(target=send, args=(server, f"{text} ({number})"))
-                   for server, text in enumerate(PAIR_MESSAGES)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        sent = [f"{text} ({number})" for text in PAIR_MESSAGES]
+        statuses = send_pair(layout, sender, sent, STAGGER_SECONDS if staggered else 0.0)
         events = stored_events(layout.tracker_store_url, sender)
         texts = [event.get("text") for event in events if event["event"] == "user"]
-        expected = {f"{text} ({number})" for text in PAIR_MESSAGES}
-        report.sent += 2
+        report.sent += len(sent)
         report.acknowledged += statuses.count(200)
-        report.errors += 2 - statuses.count(200)
-        report.stored += len(expected & set(texts))
-        report.lost += len(expected - set(texts))
+        report.errors += len(sent) - statuses.count(200)
+        report.stored += len(set(sent) & set(texts))
+        report.lost += len(set(sent) - set(texts))
         report.interleaved += interleaved_turns(events)
         if staggered:
             report.staggered += 1
-            sent_order = [f"{text} ({number})" for text in PAIR_MESSAGES]
-            report.reordered += [text for text in texts if text in expected] == sent_order[::-1]
+            report.reordered += [text for text in texts if text in sent] == sent[::-1]
     report.seconds = time.time() - started
     return report

@@ -3,10 +3,11 @@ one conversation sent at once to both servers, and the parts failing one at a ti
 action server). Redis and PostgreSQL are this module's own throwaway ones, stopped and restarted here.
 
 The tests run in file order on one layout; the last one stops the action server."""
+import asyncio
 import threading
 import time
 import uuid
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import pytest
 import requests
@@ -14,11 +15,12 @@ import requests
 from production_helpers import (
     ThrowawayPostgres, ThrowawayRedis, fresh_database, send_pairs, start_layout, stored_user_texts,
 )
+from socket_client import socket_conversation
 
 pytestmark = pytest.mark.production
 
 CRISIS = ("my son says he wants to kill himself because of the photos", "emergency")
-HOTLINE = ("which helpline can we call about this", "helpline")
+HOTLINE = ("is there a national hotline where I can report the website", "cybertipline")
 IMAGE = ("can I send you the picture so you can see it", "don't send the image")
 
 
@@ -68,6 +70,10 @@ def test_with_redis_stopped_both_servers_keep_answering_and_go_back_to_redis(lay
             assert CRISIS[1] in answer_text(layout.say(server, sender, CRISIS[0]))
             assert IMAGE[1] in answer_text(layout.say(server, sender, IMAGE[0]))
             assert stored_user_texts(layout.tracker_store_url, sender) == [CRISIS[0], IMAGE[0]]
+            # The widget's socket.io: the answer goes to the family's own socket on this server even though
+            # python-socketio cannot publish it through Redis to the other servers.
+            replies, _ = asyncio.run(socket_conversation(layout.urls[server], [{"message": CRISIS[0]}]))
+            assert CRISIS[1] in " ".join(reply.get("text", "") for reply in replies[0]).lower()
     finally:
         redis_server.start()
     report = send_pairs(layout, pairs=4, sender_prefix=f"redis-back-{uuid.uuid4().hex[:6]}-")
@@ -79,8 +85,9 @@ def test_a_postgres_restart_loses_no_acknowledged_turn(layout, postgres):
     """Four conversations keep talking to both servers while PostgreSQL restarts: every turn is answered,
     and every answered turn is stored exactly once and in order."""
     answered: Dict[str, List[str]] = {}
-    failed, in_flight_during_restart = [], []
-    restarting, stop = threading.Event(), threading.Event()
+    answer_times: List[Tuple[float, float]] = []  # (sent, answered) of every answered turn
+    failed = []
+    stop = threading.Event()
 
     def talk(number: int) -> None:
         sender = f"pg-restart-{number}-{uuid.uuid4().hex[:6]}"
@@ -88,17 +95,16 @@ def test_a_postgres_restart_loses_no_acknowledged_turn(layout, postgres):
         turn = 0
         while not stop.is_set():
             text = f"how do I report the fake picture, message {turn}"
-            sent_during_restart = restarting.is_set()
+            turn += 1
+            sent = time.monotonic()
             try:
                 response = layout.say(number % 2, sender, text, timeout=60)
             except requests.RequestException as error:
                 failed.append(type(error).__name__)
                 continue
-            finally:
-                turn += 1
             if response.status_code == 200 and response.json():
                 answered[sender].append(text)
-                in_flight_during_restart.append(sent_during_restart or restarting.is_set())
+                answer_times.append((sent, time.monotonic()))
             else:
                 failed.append(response.status_code)
 
@@ -106,20 +112,21 @@ def test_a_postgres_restart_loses_no_acknowledged_turn(layout, postgres):
     for thread in threads:
         thread.start()
     time.sleep(5)
-    restarting.set()
+    outage_began = time.monotonic()
     postgres.stop("fast")
     time.sleep(3)
     postgres.start()
-    restarting.clear()
+    outage_ended = time.monotonic()
     time.sleep(5)
     stop.set()
     for thread in threads:
         thread.join(timeout=90)
+    through_outage = sum(sent < outage_ended and done > outage_began for sent, done in answer_times)
     stored = {sender: stored_user_texts(layout.tracker_store_url, sender) for sender in answered}
     lost = sum(len(set(texts) - set(stored[sender])) for sender, texts in answered.items())
-    print(f"answered {sum(map(len, answered.values()))} turns ({sum(in_flight_during_restart)} of them sent or "
-          f"answered while PostgreSQL restarted), failed {len(failed)}: {failed}, answered but not stored {lost}")
-    assert any(in_flight_during_restart), "no turn fell into the restart: the test did not test anything"
+    print(f"answered {len(answer_times)} turns ({through_outage} of them in flight while PostgreSQL was down), "
+          f"failed {len(failed)}: {failed}, answered but not stored {lost}")
+    assert through_outage, "no turn fell into the restart: the test did not test anything"
     assert failed == []
     assert stored == answered
 
