@@ -1,18 +1,18 @@
 """A Redis lock store that several Rasa servers can share without losing or reordering turns.
 
-Rasa 3.6's ``RedisLockStore`` changes a conversation's ticket queue by reading it, changing it in Python
-and writing it back: two servers that take a ticket at the same moment both read the same queue, both
-get the same number, and both run the conversation at once; the second tracker save then counts the
-first one's events as its own and drops its turn (measured: README, "Production: concurrency and
-degraded parts"). Here every change of the queue is one Redis transaction (WATCH/MULTI, retried when
-another server changed the queue in between), and a finished turn leaves the queue and deletes it in the
-same transaction, so a ticket taken meanwhile is never deleted with it.
+Rasa 3.6's ``RedisLockStore`` changes a conversation's ticket queue by reading it, changing it in Python and
+writing it back: two servers that take a ticket at the same moment both read the same queue, both get the same
+number, and both run the conversation at once; the second tracker save then counts the first one's events as
+its own and drops its turn (measured: README, "Several servers: concurrency and degraded parts"). Here every
+change of the queue is one Redis transaction (WATCH/MULTI, retried when another server changed the queue in
+between), and a finished turn leaves the queue and deletes it in the same transaction, so a ticket taken
+meanwhile is never deleted with it.
 
 When Redis cannot be reached the store falls back to an in-process lock (one per server), so families
 keep getting answers; nginx keeps a conversation on one server, which is what that lock then relies on.
 It goes back to Redis by itself at the next turn once Redis answers again.
 
-endpoints (see endpoints.production.yml):
+endpoints (the production layout's endpoints file):
 
     lock_store:
       type: safe_harbour.stores.lock_store.AtomicRedisLockStore

@@ -2,9 +2,9 @@
 
 Rasa wraps every tracker store in a FailSafeTrackerStore: when a retrieve fails (PostgreSQL restarting, or a
 pooled connection that the restart closed) it starts the conversation afresh, and when a save fails it keeps
-the turn in the server's memory only. Either way the family gets an answer (HTTP 200) whose turn never
-reaches the database (measured: README, "Production: concurrency and degraded parts"). Here a retrieve or
-save that failed because the connection broke is retried, waiting a little longer each time, for up to
+the turn in the server's memory only. Either way the family gets an answer (HTTP 200) whose turn never reaches
+the database (measured: README, "Several servers: concurrency and degraded parts"). Here a retrieve or save
+that failed because the connection broke is retried, waiting a little longer each time, for up to
 `retry_seconds` (default 20): a restart of a few seconds only makes those turns slower. A longer outage ends
 in Rasa's fall-back: the servers keep answering (a crisis answer is never held back by the database), and the
 turns of the outage are not kept.
