@@ -32,7 +32,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence
-from urllib.parse import urlsplit
 
 import requests
 
@@ -72,21 +71,6 @@ def _log_tail(path: pathlib.Path, chars: int = 3000) -> str:
         return path.read_text("utf-8", "replace")[-chars:]
     except OSError:
         return "(no log)"
-
-
-def lock_store_settings(redis_url: str) -> Dict[str, str]:
-    """LOCK_STORE_REDIS_URL split into the values endpoints.production.yml reads (Rasa's RedisLockStore takes
-    a host, port, db and password, not a URL)."""
-    parts = urlsplit(redis_url)
-    # rediss:// is refused: the endpoints file would pass Rasa's `use_ssl` as a string, which is always true.
-    if parts.scheme != "redis" or not parts.hostname:
-        raise LaunchError("LOCK_STORE_REDIS_URL must look like redis://[:password@]host:port/db.")
-    return {
-        "LOCK_STORE_REDIS_HOST": parts.hostname,
-        "LOCK_STORE_REDIS_PORT": str(parts.port or 6379),
-        "LOCK_STORE_REDIS_DB": parts.path.strip("/") or "0",
-        "LOCK_STORE_REDIS_PASSWORD": parts.password or "",
-    }
 
 
 def production_problems(env: Mapping[str, str]) -> List[str]:
@@ -148,9 +132,7 @@ class Layout:
         self.via = ["--via", json.dumps([sys.executable, *rasa_via])] if rasa_via else []
         self.env = {**(os.environ if env is None else env),
                     "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
-        if self.env.get("LOCK_STORE_REDIS_URL"):
-            self.env.update(lock_store_settings(self.env["LOCK_STORE_REDIS_URL"]))
-            self.env.setdefault("LOCK_STORE_KEY_PREFIX", "")
+        self.env.setdefault("LOCK_STORE_KEY_PREFIX", "")
         self.actions: Optional[Server] = None
         self.rasa: List[Server] = []
         self.nginx: Optional[Server] = None

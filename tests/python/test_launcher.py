@@ -1,18 +1,19 @@
 """The launcher's settings, without starting servers: the production layout's endpoints give Rasa a Redis lock
-store on the configured Redis, the rendered nginx config passes `nginx -t`, and unusable settings are refused
+store (the project's atomic one) on the configured Redis, the rendered nginx config passes `nginx -t`, and unusable settings are refused
 with the line to fix. (The servers themselves: every end-to-end test starts them through the launcher, and
 test_production_layout.py starts the production layout.)"""
 import subprocess
 
 import pytest
-from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.lock_store import LockStore
 from rasa.core.utils import read_endpoints_from_path
 
 from conftest import PROJECT_ROOT
 from safe_harbour.launcher import (
-    ENDPOINTS, Layout, LaunchError, isolated_environment, layout_from_settings, lock_store_settings, nginx_binary,
+    ENDPOINTS, Layout, LaunchError, isolated_environment, layout_from_settings, nginx_binary,
     render_nginx_config,
 )
+from safe_harbour.stores.lock_store import AtomicRedisLockStore
 
 PRODUCTION = {
     "SAFE_HARBOUR_LAYOUT": "production",
@@ -24,15 +25,16 @@ PRODUCTION = {
 }
 
 
-def test_the_production_endpoints_give_rasa_a_redis_lock_store(tmp_path, monkeypatch):
+def test_the_production_endpoints_use_the_projects_lock_and_tracker_stores(tmp_path, monkeypatch):
     layout = Layout(tmp_path, {**isolated_environment(tmp_path), **PRODUCTION, "LOCK_STORE_KEY_PREFIX": "shunit"},
                     endpoints=ENDPOINTS["production"])
     for name, value in layout.env.items():  # Rasa fills ${...} in the endpoints file from the environment
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(PROJECT_ROOT / ENDPOINTS["production"])
     assert endpoints.tracker_store.url == PRODUCTION["TRACKER_STORE_URL"]
+    assert endpoints.tracker_store.type == "safe_harbour.stores.reconnect.ReconnectingSQLTrackerStore"
     lock_store = LockStore.create(endpoints.lock_store)
-    assert isinstance(lock_store, RedisLockStore)
+    assert isinstance(lock_store, AtomicRedisLockStore)  # Rasa's RedisLockStore hands one ticket out twice
     connection = lock_store.red.connection_pool.connection_kwargs
     assert (connection["host"], connection["port"], connection["db"], connection["password"]) == \
         ("10.0.0.5", 6380, 4, "s3cret")
@@ -41,12 +43,6 @@ def test_the_production_endpoints_give_rasa_a_redis_lock_store(tmp_path, monkeyp
 
 def test_the_single_layout_has_no_lock_store():
     assert read_endpoints_from_path(PROJECT_ROOT / ENDPOINTS["single"]).lock_store is None
-
-
-@pytest.mark.parametrize("url", ["127.0.0.1:6379", "rediss://10.0.0.5:6379/1", "http://x/1"])
-def test_a_lock_store_url_that_rasa_cannot_take_is_refused(url):
-    with pytest.raises(LaunchError, match="LOCK_STORE_REDIS_URL"):
-        lock_store_settings(url)
 
 
 def test_a_production_layout_without_its_stores_is_refused_with_each_line_to_fix(tmp_path):
