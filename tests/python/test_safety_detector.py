@@ -8,8 +8,8 @@ from safe_harbour.nlu.safety_detector import NONE, decide, label_for, segments
 from safe_harbour.nlu.tokenizer import BilingualTokenizer
 
 CLASSES = ["crisis_self_harm", "immediate_danger", "none", "offer_image", "sextortion"]
-CONFIG = {"urgent_topics": ["crisis_self_harm", "immediate_danger"], "safety_threshold": 0.5,
-          "urgent_threshold": 0.3, "confirm_threshold": 0.1}
+# Which topics are urgent (crisis_self_harm, immediate_danger) comes from topics/registry.yml.
+CONFIG = {"safety_threshold": 0.5, "urgent_threshold": 0.3, "confirm_threshold": 0.1}
 OTHER = ("remove_content", 0.2)  # the classifier's best non-safety topic
 
 
