@@ -93,6 +93,12 @@ class SafetyDetector(LinearTextComponent):
             **LinearTextComponent.NGRAM_DEFAULTS,
         }
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # What it learns depends on which topics topics/registry.yml marks safety: a change there retrains it
+        # instead of reusing Rasa's training cache.
+        return ",".join(registry.load().safety_topics())
+
     def label(self, intent: Text) -> Text:
         return label_for(intent)
 
