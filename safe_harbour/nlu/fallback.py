@@ -3,7 +3,8 @@
 Rasa's FallbackClassifier turns every uncertain prediction into `nlu_fallback`. Here an uncertain
 prediction becomes `out_of_scope` (whose answer says what the assistant can do and offers a person),
 except when the best guess is a safety topic (`safety: true` in topics/registry.yml): a missed crisis costs
-far more than a false alarm, so those are kept whatever their confidence. The threshold is tuned on held-out data (scripts/tune_fallback.py).
+far more than a false alarm, so those are kept whatever their confidence. The threshold is tuned on held-out
+data (scripts/tune_fallback.py).
 A message with no words at all (only punctuation or emoji) is `nlu_fallback`: it asks to rephrase.
 """
 import re

@@ -24,7 +24,6 @@ The places, as paths from the project root:
 """
 from __future__ import annotations
 
-import functools
 import pathlib
 import re
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Set, Tuple
@@ -51,6 +50,7 @@ class Project:
 
     def __init__(self, root: pathlib.Path = PROJECT_ROOT) -> None:
         self.root = root
+        self._read: Dict[str, Any] = {}
 
     def where(self, path: pathlib.Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -58,9 +58,11 @@ class Project:
     def files(self, pattern: str) -> List[pathlib.Path]:
         return sorted(self.root.glob(pattern))
 
-    @functools.lru_cache(maxsize=None)
     def yaml(self, relative: str) -> Any:
-        return _load(self.root / relative) or {}
+        """A YAML file's content ({} when empty), read once per check."""
+        if relative not in self._read:
+            self._read[relative] = _load(self.root / relative) or {}
+        return self._read[relative]
 
     def languages(self) -> List[str]:
         return list(self.yaml("lexicons/languages.yml")["languages"])
@@ -121,9 +123,9 @@ def check_rules(project: Project, topics: Registry) -> List[str]:
     for path in project.files("data/*/rules.yml"):
         for rule in project.yaml(project.where(path)).get("rules") or []:
             steps = rule.get("steps") or []
-            problems += [f"{project.where(path)}: rule '{rule.get('rule')}' names intent {i}, which is not in {REGISTRY}"
-                         for i in _unknown(_step_intents(steps), topics, _rasa_intents(topics))]
-            answered |= {step["intent"] for step, after in zip(steps, steps[1:])
+            problems += [f"{project.where(path)}: rule '{rule.get('rule')}' names intent {i}, which is not in "
+                         f"{REGISTRY}" for i in _unknown(_step_intents(steps), topics, _rasa_intents(topics))]
+            answered |= {step["intent"] for step, after in zip(steps, steps[1:], strict=False)
                          if "intent" in step and after.get("action") == f"utter_{step['intent']}"}
     return problems + [f"data/*/rules.yml: no rule answers {t} (intent: {t}, then action: utter_{t})"
                        for t in topics.ids() if t not in answered]

@@ -98,9 +98,8 @@ def _problems_of_topic(topic_id: str, entry: Any) -> List[str]:
     if urgency not in URGENCY_BANDS:
         problems.append(f"topic {topic_id}: urgency {urgency!r} is not one of {', '.join(URGENCY_BANDS)}")
     if not entry.get("safety"):
-        problems += [f"topic {topic_id}: {what} is only for safety topics"
-                     for what, wrong in (("urgency emergency", urgency == EMERGENCY), ("negatable", entry.get("negatable")))
-                     if wrong]
+        wrong = {"urgency emergency": urgency == EMERGENCY, "negatable": entry.get("negatable")}
+        problems += [f"topic {topic_id}: {what} is only for safety topics" for what, is_set in wrong.items() if is_set]
     if entry.get("card", True):
         label = entry.get("label") if isinstance(entry.get("label"), dict) else {}
         problems += [f"topic {topic_id}: no console label in {language!r} (label: {{{', '.join(LABEL_LANGUAGES)}}})"
