@@ -11,19 +11,18 @@ import pathlib
 import sys
 import tempfile
 
-import yaml
 from rasa.core.agent import Agent
 from rasa.model_training import train_nlu
 from rasa.shared.importers.importer import TrainingDataImporter
+
+from safe_harbour.topics import registry
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[1]
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 13)]
 
 
 def main() -> int:
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
-    fallback = next(c for c in config["pipeline"] if c["name"].endswith("SafetyFirstFallback"))
-    safety = set(fallback["safety_intents"])
+    safety = set(registry.load().safety_topics())
     importer = TrainingDataImporter.load_from_dict(training_data_paths=[str(PROJECT_ROOT / "data")])
     train, held_out = importer.get_nlu_data().train_test_split(train_frac=0.8, random_seed=7)
 

@@ -1,7 +1,7 @@
 """Reads the fixed-vocabulary triage facts from each message into slots, keeping only the result:
 
 * `age_band` - the band of a child's age the family states ("14yo", "عمرها ١٤" -> "13-15"); the latest wins;
-* `platforms` - platforms named, from the fixed list in `safe_harbour.handoff.triage.PLATFORMS`; accumulated;
+* `platforms` - platforms named, from the fixed list in `safe_harbour.text.platforms.PLATFORMS`; accumulated;
 * `reported_to` - "platform" / "hotline" / "police" when the family says they already reported; accumulated.
 
 The triage card staff see is built from these slots and recognised topics, never from message text
@@ -13,7 +13,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from safe_harbour.core.slot_policy import SlotFillingPolicy, just_heard_user
-from safe_harbour.handoff.triage import detect_age_band, detect_platforms, detect_reports
+from safe_harbour.text.age import detect_age_band
+from safe_harbour.text.platforms import detect_platforms
+from safe_harbour.text.reports import detect_reports
 
 
 def _merged(current: Any, new: List[Text]) -> List[Text]:

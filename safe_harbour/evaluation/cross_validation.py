@@ -32,9 +32,10 @@ from safe_harbour.evaluation.metrics import accuracy, grouped, safety_recognitio
 from safe_harbour.nlu import safety_detector
 from safe_harbour.nlu.fallback import SafetyFirstFallback
 from safe_harbour.nlu.features import NgramFeatures, linear_classifier
-from safe_harbour.nlu.safety_lexicon import rank, safety_priority, safety_topic_in
+from safe_harbour.nlu.safety_lexicon import safety_topic_in
 from safe_harbour.nlu.tfidf_classifier import TfidfIntentClassifier
 from safe_harbour.nlu.tokenizer import BilingualTokenizer
+from safe_harbour.topics import registry
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 # Examples of a block without a family, taken together as one stand-in family.
@@ -158,13 +159,14 @@ def answered_topic(prediction: Prediction, classes: Sequence[str], fallback: Saf
     topic, confidence = decided or (prediction.top, prediction.confidence)
     if fallback.falls_back(topic, confidence):
         topic = fallback.fallback_intent
+    rank = registry.load().rank
     if prediction.lexicon_topic and rank(prediction.lexicon_topic) < rank(topic):
         topic = prediction.lexicon_topic
     return topic
 
 
 def figures(examples: List[Example], answered: List[str], urgent: Set[str]) -> dict:
-    safety = set(safety_priority())
+    safety = set(registry.load().safety_topics())
     items = [{"lang": e.lang, "variety": e.variety or e.lang, "topic": e.intent, "predicted": p}
              for e, p in zip(examples, answered)]
     return {
@@ -187,6 +189,7 @@ def _group_figures(group: List[dict], safety: set) -> dict:
 def sweep(examples: List[Example], predictions: List[Prediction], classes: Sequence[str],
           config: Dict[str, dict]) -> List[dict]:
     fallback = SafetyFirstFallback(config["fallback"])
+    urgent = set(registry.load().emergency_topics())
     rows = []
     # The last pair (above any probability) switches the detector off: the pipeline as it was before it.
     settings = [(s, u, c) for s in SAFETY_THRESHOLDS for u in URGENT_THRESHOLDS for c in CONFIRM_THRESHOLDS]
@@ -195,7 +198,7 @@ def sweep(examples: List[Example], predictions: List[Prediction], classes: Seque
                            "urgent_threshold": urgent_threshold, "confirm_threshold": confirm_threshold}
         answered = [answered_topic(p, classes, fallback, detector_config) for p in predictions]
         rows.append({"safety_threshold": safety_threshold, "urgent_threshold": urgent_threshold,
-                     "confirm_threshold": confirm_threshold, **figures(examples, answered, set(config["detector"]["urgent_topics"]))})
+                     "confirm_threshold": confirm_threshold, **figures(examples, answered, urgent)})
     return rows
 
 

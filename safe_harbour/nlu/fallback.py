@@ -2,8 +2,9 @@
 
 Rasa's FallbackClassifier turns every uncertain prediction into `nlu_fallback`. Here an uncertain
 prediction becomes `out_of_scope` (whose answer says what the assistant can do and offers a person),
-except when the best guess is a safety topic: a missed crisis costs far more than a false alarm, so
-those are kept whatever their confidence. The threshold is tuned on held-out data (scripts/tune_fallback.py).
+except when the best guess is a safety topic (`safety: true` in topics/registry.yml): a missed crisis costs
+far more than a false alarm, so those are kept whatever their confidence. The threshold is tuned on held-out
+data (scripts/tune_fallback.py).
 A message with no words at all (only punctuation or emoji) is `nlu_fallback`: it asks to rephrase.
 """
 import re
@@ -18,6 +19,8 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
 
+from safe_harbour.topics import registry
+
 _WORD = re.compile(r"[^\W_]")  # a letter or a digit, in any script
 
 
@@ -27,12 +30,12 @@ class SafetyFirstFallback(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"threshold": 0.3, "fallback_intent": "out_of_scope", "safety_intents": []}
+        return {"threshold": 0.3, "fallback_intent": "out_of_scope"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.threshold = float(config["threshold"])
         self.fallback_intent = config["fallback_intent"]
-        self.safety_intents = set(config["safety_intents"])
+        self.safety_intents = set(registry.load().safety_topics())
 
     @classmethod
     def create(

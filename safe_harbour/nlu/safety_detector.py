@@ -8,9 +8,9 @@ cross-validation with whole paraphrase families held out (`make tune-safety`, re
 
 - `safety_threshold`: the message carries a safety topic when the detector's belief that it is NOT
   "none" reaches this, in the whole message or any sentence;
-- `urgent_threshold`: self-harm or immediate danger wins over every other topic when its own probability
-  reaches this (missing either costs more than a false alarm: the answer gives emergency contacts and then
-  offers the rest).
+- `urgent_threshold`: self-harm or immediate danger (`urgency: emergency` in topics/registry.yml) wins over
+  every other topic when its own probability reaches this (missing either costs more than a false alarm: the
+  answer gives emergency contacts and then offers the rest).
 
 When the classifier already named a safety topic, it is kept unless the detector finds an urgent one; when it
 named anything else and the detector fires, the detector's topic replaces it. The detector never demotes a
@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from safe_harbour.nlu.features import LinearTextComponent
-from safe_harbour.nlu.safety_lexicon import safety_priority
+from safe_harbour.topics import registry
 
 NONE = "none"
 # Sentence ends in English and Arabic (full stop, ?, !, Arabic ؟ and ؛, line breaks); a comma is not one.
@@ -63,7 +63,8 @@ def decide(predicted: Optional[Text], best_other: Optional[Tuple[Text, float]], 
     column = {c: i for i, c in enumerate(classes)}
     strongest = segment_probabilities.max(axis=0)
     risk = float(1.0 - segment_probabilities[:, column[NONE]].min())
-    urgent = [c for c in config["urgent_topics"] if c in column]
+    emergency = registry.load().emergency_topics()
+    urgent = [c for c in emergency if c in column]
     if urgent:
         top_urgent = max(urgent, key=lambda c: strongest[column[c]])
         if strongest[column[top_urgent]] >= config["urgent_threshold"]:
@@ -71,7 +72,7 @@ def decide(predicted: Optional[Text], best_other: Optional[Tuple[Text, float]], 
     if predicted in safety:
         # A non-urgent safety guess that the detector finds no risk in at all is the classifier's slip (a
         # parent's distress read as own_thoughts): its best other topic is answered instead.
-        if predicted not in config["urgent_topics"] and risk < config["confirm_threshold"] and best_other:
+        if predicted not in emergency and risk < config["confirm_threshold"] and best_other:
             return best_other
         return None
     if risk < config["safety_threshold"]:
@@ -86,12 +87,17 @@ class SafetyDetector(LinearTextComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "urgent_topics": ["crisis_self_harm", "immediate_danger"],
             "safety_threshold": 0.5,
             "urgent_threshold": 0.5,
             "confirm_threshold": 0.0,
             **LinearTextComponent.NGRAM_DEFAULTS,
         }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # What it learns depends on which topics topics/registry.yml marks safety: a change there retrains it
+        # instead of reusing Rasa's training cache.
+        return ",".join(registry.load().safety_topics())
 
     def label(self, intent: Text) -> Text:
         return label_for(intent)
@@ -128,4 +134,4 @@ def best_other(ranking: List[Dict[Text, Any]], classes: Sequence[Text]) -> Optio
 
 def label_for(intent: Text) -> Text:
     """What the detector learns for a training example: its safety topic, or "none"."""
-    return intent if intent in safety_priority() else NONE
+    return intent if registry.load().is_safety(intent) else NONE

@@ -3,6 +3,7 @@
 The classifier reads the whole message; in a long story about evidence or removal, one line about wanting
 to die can be outvoted. Crisis services learnt that a few specific phrases are strong signals, so the
 phrases in lexicons/safety.yml override the classifier's guess (but never a safety topic of higher priority).
+Which topics rank higher, and which a negation cancels, comes from topics/registry.yml.
 """
 import functools
 import pathlib
@@ -19,6 +20,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from safe_harbour.text.arabic import normalize_letters
+from safe_harbour.topics import registry
 
 LEXICON_PATH = pathlib.Path(__file__).resolve().parents[2] / "lexicons" / "safety.yml"
 
@@ -38,17 +40,6 @@ def _lexicon() -> dict:
     return lexicon
 
 
-def safety_priority() -> List[Text]:
-    """The safety topics, the one to act on first first."""
-    return list(_lexicon()["priority"])
-
-
-def rank(topic: Optional[Text]) -> int:
-    """Position in the safety priority list; any other topic ranks after every safety topic."""
-    priority = _lexicon()["priority"]
-    return priority.index(topic) if topic in priority else len(priority)
-
-
 def _occurs(pattern: re.Pattern, text: Text, negatable: bool) -> bool:
     for match in pattern.finditer(text):
         before = text[max(0, match.start() - _NEGATION_REACH):match.start()]
@@ -60,12 +51,13 @@ def _occurs(pattern: re.Pattern, text: Text, negatable: bool) -> bool:
 def safety_topic_in(text: Text) -> Optional[Text]:
     """The highest-priority safety topic whose phrases occur in the text, if any."""
     canonical = normalize_letters(text.lower())
-    lexicon = _lexicon()
+    topics = registry.load()
+    negatable = topics.negatable_topics()
     found = [
-        topic for topic, patterns in lexicon["patterns"].items()
-        if any(_occurs(p, canonical, topic in lexicon["negatable"]) for p in patterns)
+        topic for topic, patterns in _lexicon()["patterns"].items()
+        if any(_occurs(p, canonical, topic in negatable) for p in patterns)
     ]
-    return min(found, key=rank) if found else None
+    return min(found, key=topics.rank) if found else None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -82,6 +74,7 @@ class SafetyLexicon(GraphComponent, IntentClassifier):
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
+        rank = registry.load().rank
         for message in messages:
             topic = safety_topic_in(message.get(TEXT) or "")
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)

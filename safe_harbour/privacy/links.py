@@ -17,6 +17,7 @@ from safe_harbour import settings
 from safe_harbour.privacy import public_suffixes
 from safe_harbour.privacy.disguises import undisguised
 from safe_harbour.privacy.spans import FILE, LINK, Span
+from safe_harbour.text.platforms import PLATFORMS
 
 MEDIA_EXTENSIONS = (
     "jpg jpeg jpe jfif png gif webp heic heif avif bmp tif tiff svg dng cr2 nef psd "
@@ -203,11 +204,7 @@ def recommended_addresses() -> FrozenSet[Text]:
 
 @functools.lru_cache(maxsize=1)
 def _platform_names() -> FrozenSet[Text]:
-    """One-word platform names of the triage list (safe_harbour.handoff.triage.PLATFORMS)."""
-    try:
-        from safe_harbour.handoff.triage import PLATFORMS
-    except Exception:
-        return frozenset()
+    """One-word platform names of the triage list (safe_harbour.text.platforms.PLATFORMS)."""
     return frozenset(name for names in PLATFORMS.values() for name in names["latin"] if name.isalpha())
 
 

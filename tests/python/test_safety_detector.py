@@ -1,15 +1,18 @@
 """The safety detector's reading of a message (whole and by sentence) and its decision rules."""
 import numpy as np
 import pytest
+import yaml
+from rasa.engine.training.fingerprinting import calculate_fingerprint_key
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from safe_harbour.nlu.safety_detector import NONE, decide, label_for, segments
+from safe_harbour.nlu.safety_detector import NONE, SafetyDetector, decide, label_for, segments
 from safe_harbour.nlu.tokenizer import BilingualTokenizer
+from safe_harbour.topics import registry
 
 CLASSES = ["crisis_self_harm", "immediate_danger", "none", "offer_image", "sextortion"]
-CONFIG = {"urgent_topics": ["crisis_self_harm", "immediate_danger"], "safety_threshold": 0.5,
-          "urgent_threshold": 0.3, "confirm_threshold": 0.1}
+# Which topics are urgent (crisis_self_harm, immediate_danger) comes from topics/registry.yml.
+CONFIG = {"safety_threshold": 0.5, "urgent_threshold": 0.3, "confirm_threshold": 0.1}
 OTHER = ("remove_content", 0.2)  # the classifier's best non-safety topic
 
 
@@ -85,3 +88,23 @@ def test_an_urgent_guess_is_never_set_aside():
                                            ("remove_content", NONE), ("greet", NONE)])
 def test_the_detector_learns_safety_topics_and_none(intent, label):
     assert label_for(intent) == label
+
+
+
+def test_a_change_of_safety_topics_retrains_the_detector_instead_of_using_the_cache(tmp_path, monkeypatch):
+    config = SafetyDetector.get_default_config()
+    as_registered = calculate_fingerprint_key(SafetyDetector, config, {})
+    # A copy of the registry in which own_thoughts is no longer a safety topic, read in place of the real one.
+    content = yaml.safe_load(registry.REGISTRY_PATH.read_text(encoding="utf-8"))
+    content["topics"]["own_thoughts"].pop("safety")
+    content["safety_priority"].remove("own_thoughts")
+    changed = tmp_path / "registry.yml"
+    changed.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(registry, "REGISTRY_PATH", changed)
+    registry.load.cache_clear()
+    try:
+        assert label_for("own_thoughts") == NONE
+        assert calculate_fingerprint_key(SafetyDetector, config, {}) != as_registered
+    finally:
+        monkeypatch.undo()
+        registry.load.cache_clear()

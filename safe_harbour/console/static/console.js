@@ -7,18 +7,73 @@
   'use strict';
 
   var POLL_MS = 3000;
+  // BEGIN topic labels: written from topics/registry.yml by `python -m safe_harbour.topics --write-console`
+  var TOPIC_LABELS = {
+    "en": {
+      "ai_generated_image": "Fake / AI-made image",
+      "real_image_shared": "Real image shared",
+      "sextortion": "Sextortion (threats / blackmail)",
+      "grooming_concern": "Adult contacting a child",
+      "peer_school_incident": "Peers / school",
+      "self_generated_image": "Image the child took",
+      "remove_content": "Getting it removed",
+      "take_it_down": "Take It Down",
+      "preserve_evidence": "Keeping evidence",
+      "report_police": "Reporting to the police",
+      "report_hotline": "Reporting to a hotline",
+      "legal_status": "Legal questions",
+      "talk_to_child": "Talking to the child",
+      "parent_support": "Support for the parent",
+      "school_involvement": "Telling the school",
+      "privacy_anonymity": "Privacy and anonymity",
+      "after_report": "After a report",
+      "prevent_future": "Preventing it in future",
+      "adult_victim": "Adult in the image",
+      "child_user": "A child writing",
+      "crisis_self_harm": "Self-harm or suicide risk",
+      "immediate_danger": "In danger now",
+      "offer_image": "Offered an image (refused)",
+      "perpetrator_seeking": "Seeking images (refused)",
+      "own_thoughts": "Worried about own thoughts"
+    },
+    "ar": {
+      "ai_generated_image": "صورة مزيّفة أو مصنوعة بالذكاء الاصطناعي",
+      "real_image_shared": "نشر صورة حقيقية",
+      "sextortion": "ابتزاز جنسي (تهديد بالنشر)",
+      "grooming_concern": "بالغ يتواصل مع طفل",
+      "peer_school_incident": "أقران أو المدرسة",
+      "self_generated_image": "صورة التقطها الطفل لنفسه",
+      "remove_content": "إزالة المحتوى",
+      "take_it_down": "خدمة Take It Down",
+      "preserve_evidence": "حفظ الأدلة",
+      "report_police": "الإبلاغ للشرطة",
+      "report_hotline": "الإبلاغ لخط ساخن",
+      "legal_status": "أسئلة قانونية",
+      "talk_to_child": "الحديث مع الطفل",
+      "parent_support": "دعم الأهل",
+      "school_involvement": "إبلاغ المدرسة",
+      "privacy_anonymity": "الخصوصية وإخفاء الهوية",
+      "after_report": "ما بعد البلاغ",
+      "prevent_future": "الوقاية مستقبلًا",
+      "adult_victim": "بالغ في الصورة",
+      "child_user": "طفل يكتب بنفسه",
+      "crisis_self_harm": "خطر إيذاء النفس أو الانتحار",
+      "immediate_danger": "في خطر الآن",
+      "offer_image": "عرض إرسال صورة (رُفض)",
+      "perpetrator_seeking": "يطلب صورًا (رُفض)",
+      "own_thoughts": "قلق من أفكاره الخاصة"
+    }
+  };
+  // END topic labels
+  // Topic labels in the console page's language (its <html lang>), English when there are none in it.
+  var TOPIC_LABEL = TOPIC_LABELS[document.documentElement.lang] || TOPIC_LABELS.en;
   var LABELS = {
     urgency: { emergency: 'Emergency', high: 'High', normal: 'Normal' },
     status: { waiting: 'Waiting', active: 'With staff', closed: 'Closed' },
     language: { en: 'English', ar: 'Arabic' },
-    category: {
-      sextortion: 'Sextortion (threats / blackmail)', grooming_concern: 'Adult contacting a child',
-      real_image_shared: 'Real image shared', ai_generated_image: 'Fake / AI-made image',
-      self_generated_image: 'Image the child took', peer_school_incident: 'Peers / school',
-      adult_victim: 'Adult in the image', child_user: 'A child writing', own_thoughts: 'Worried about own thoughts',
-      perpetrator_seeking: 'Seeking images (refused)', offer_image: 'Offered an image (refused)',
-      not_stated: 'Not stated'
-    },
+    topic: TOPIC_LABEL,
+    // A case is filed under a topic, or under none stated (safe_harbour/handoff/triage.py).
+    category: Object.assign({ not_stated: 'Not stated' }, TOPIC_LABEL),
     reported: { platform: 'the platform', hotline: 'a hotline', police: 'the police' },
     outcome: {
       no_staff_hotline_given: 'No staff available, hotline given', staff_disconnected: 'Staff console gone, handed back',
@@ -181,7 +236,7 @@
     clear(card);
     addFact(card, 'Urgency', label('urgency', c.urgency));
     addFact(card, 'Situation', label('category', c.category));
-    addFact(card, 'Topics', (c.topics || []).join(', ') || '–');
+    addFact(card, 'Topics', (c.topics || []).map(function (t) { return label('topic', t); }).join(', ') || '–');
     addFact(card, 'Country', (c.country_name || 'Not known') + (c.country_source === 'locale' ? ' (from the browser setting)' : ''));
     addFact(card, 'Language', label('language', c.language));
     addFact(card, "Child's age", c.age_band || 'Not said');
