@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: set-up, validation, training, conversation tests, the dev-set
-# gate, unit and end-to-end tests, and the browser tests. Stops at the first failing stage.
+# The whole test suite, from a fresh clone: set-up, the static checks, validation, training, conversation
+# tests, the dev-set gate, unit and end-to-end tests, and the browser tests. Stops at the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stage() { printf '\n==> %s\n' "$*"; }
@@ -8,6 +8,9 @@ stage() { printf '\n==> %s\n' "$*"; }
 stage "Set-up"
 scripts/setup.sh --browser
 . scripts/env.sh
+
+stage "Lint (ruff, mypy)"
+scripts/lint.sh
 
 stage "Validate the training data and domain"
 rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
