@@ -16,7 +16,7 @@ export TRACKER_STORE_URL="${TEST_TRACKER_STORE_URL:-sqlite:///$run_dir/tracker.d
 export DATABASE_URL="${TEST_DATABASE_URL:-sqlite:///$run_dir/cases.db}"
 export SAFE_HARBOUR_URL="http://127.0.0.1:$RASA_PORT" SAFE_HARBOUR_LOG="$run_dir/rasa.log"
 # Every test client shares 127.0.0.1, so the per-address and per-conversation rate limits are off here
-# unless the caller sets them (tests/python/test_privacy_limits.py checks them on a server of its own).
+# unless the caller sets them (tests/python/privacy/test_privacy_limits.py checks them on a server of its own).
 export RATE_LIMIT_IP_PER_MINUTE="${TEST_RATE_LIMIT_IP_PER_MINUTE:-0}"
 export RATE_LIMIT_SENDER_PER_MINUTE="${TEST_RATE_LIMIT_SENDER_PER_MINUTE:-0}"
 

@@ -3,7 +3,7 @@
 Rasa builds the Sanic app and then asks each channel for its blueprint; a channel cannot reach Rasa's own
 routes through its blueprint (in Sanic 21.12, blueprint middleware applies to the blueprint's routes only).
 So each channel blueprint registers a `before_server_start` listener, which receives the app and adds an
-app-wide request middleware (`api_guard`) and limits. Checked in tests/python/test_privacy_server.py.
+app-wide request middleware (`api_guard`) and limits. Checked in tests/python/privacy/test_privacy_server.py.
 
 - Rasa's HTTP API (the routes Rasa registers on the app itself, except "/") needs `?token=` equal to
   RASA_API_TOKEN (or to `--auth-token`); with no token configured the API is refused even if `--enable-api`

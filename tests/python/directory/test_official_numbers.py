@@ -10,8 +10,7 @@ import yaml
 from handoff_helpers import official_numbers, phone_like_numbers, unofficial_numbers_in
 from safe_harbour.directory import countries
 from safe_harbour.directory.render import PURPOSES, services_answer
-
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
+from safe_harbour.settings import PROJECT_ROOT
 
 
 def all_response_texts():

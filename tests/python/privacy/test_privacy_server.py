@@ -19,6 +19,7 @@ API_ROUTES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method, path", API_ROUTES)
 def test_the_http_api_needs_the_token(servers, method, path):
     for params in ({}, {"token": "wrong"}, {"token": ""}):
@@ -27,11 +28,13 @@ def test_the_http_api_needs_the_token(servers, method, path):
         assert reply.json() == {"error": "Not authorised."}
 
 
+@pytest.mark.slow
 def test_the_api_works_with_the_token(servers):
     reply = requests.get(f"{servers.url}/version", params={"token": servers.api_token}, timeout=30)
     assert reply.status_code == 200 and reply.json()["version"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("body", [
     {"model_server": {"url": "http://127.0.0.1:1/model.tar.gz"}},
     {"remote_storage": "aws", "model_file": "models/safe-harbour.tar.gz"},
@@ -47,6 +50,7 @@ def test_models_are_loaded_only_from_the_models_folder(servers, body):
     assert "models/ folder" in reply.json()["error"]
 
 
+@pytest.mark.slow
 def test_the_model_cannot_be_unloaded(servers):
     reply = requests.delete(f"{servers.url}/model", params={"token": servers.api_token}, timeout=30)
     assert reply.status_code == 403
@@ -54,6 +58,7 @@ def test_the_model_cannot_be_unloaded(servers):
                          timeout=30).json(), "the model is still loaded"
 
 
+@pytest.mark.slow
 def test_other_web_sites_get_no_cors_permission(servers):
     reply = requests.options(f"{servers.url}/webhooks/rest/webhook", timeout=30, headers={
         "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
@@ -63,6 +68,7 @@ def test_other_web_sites_get_no_cors_permission(servers):
     assert reply.headers.get("Access-Control-Allow-Origin") in (None, "")
 
 
+@pytest.mark.slow
 def test_socketio_accepts_its_own_pages_and_refuses_other_origins(servers):
     handshake = f"{servers.url}/socket.io/?EIO=4&transport=polling"
     assert requests.get(handshake, headers={"Origin": "https://evil.example"}, timeout=30).status_code == 400
@@ -71,6 +77,7 @@ def test_socketio_accepts_its_own_pages_and_refuses_other_origins(servers):
     assert requests.get(handshake, timeout=30).status_code == 200  # no Origin: not a browser
 
 
+@pytest.mark.slow
 def test_errors_reach_clients_without_stack_traces(servers):
     for reply in (
         requests.post(f"{servers.url}/webhooks/rest/webhook", data=b"{not json", timeout=30),
@@ -173,6 +180,7 @@ def _rasa_run(extra, env_overrides):
     )
 
 
+@pytest.mark.slow
 def test_a_plain_rasa_run_with_debug_logging_is_refused():
     """Not only the launcher: the channels themselves stop a production server started with --debug."""
     result = _rasa_run(["--debug"], {})
@@ -180,6 +188,7 @@ def test_a_plain_rasa_run_with_debug_logging_is_refused():
     assert "refuses to start with debug logging" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_plain_rasa_run_with_remote_models_or_an_open_api_is_refused():
     result = _rasa_run(["--enable-api", "--remote-storage", "aws"], {"RASA_API_TOKEN": ""})
     assert result.returncode == 2, result.stderr[-2000:]

@@ -159,6 +159,7 @@ def hardened(tmp_path_factory):
     running.stop()
 
 
+@pytest.mark.slow
 def test_the_session_cookie_is_secure_behind_a_tls_proxy(hardened):
     """The proxy speaks plain HTTP to the server; STAFF_COOKIE_SECURE=true still marks the cookie Secure."""
     reply = requests.post(f"{hardened.url}/staff/api/login", json={"name": hardened.staff_name, "password": PASSWORD},
@@ -169,6 +170,7 @@ def test_the_session_cookie_is_secure_behind_a_tls_proxy(hardened):
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/staff" in cookie
 
 
+@pytest.mark.slow
 def test_an_unattended_console_is_signed_out(hardened):
     """The console page polls every few seconds, so it reports how long nobody has touched it."""
     staff = sign_in(hardened.url, hardened.staff_name, an_address())
@@ -181,6 +183,7 @@ def test_an_unattended_console_is_signed_out(hardened):
     assert staff.get(queue, timeout=30).status_code == 401, "the session has ended"
 
 
+@pytest.mark.slow
 def test_database_files_are_readable_by_the_owner_only(hardened):
     hardened.say(unique("perm-"), "hello")  # the tracker store has written a conversation
     for database in (hardened.tracker_db, hardened.tracker_db.with_name("cases.db")):
@@ -192,6 +195,7 @@ def cors_headers(reply: requests.Response) -> dict:
     return {k.lower(): v for k, v in reply.headers.items() if k.lower().startswith("access-control-allow")}
 
 
+@pytest.mark.slow
 def test_the_staff_console_is_never_open_to_other_sites(hardened):
     for origin in (SCHOOL, "https://evil.example"):
         preflight = requests.options(f"{hardened.url}/staff/api/login", timeout=30, headers={
@@ -206,6 +210,7 @@ def test_the_staff_console_is_never_open_to_other_sites(hardened):
         assert cors_headers(page) == {}
 
 
+@pytest.mark.slow
 def test_cors_origins_are_matched_exactly_and_never_with_credentials(hardened):
     webhook = f"{hardened.url}/webhooks/rest/webhook"
 
@@ -228,6 +233,7 @@ def test_cors_origins_are_matched_exactly_and_never_with_credentials(hardened):
         .get("access-control-allow-credentials") is None
 
 
+@pytest.mark.slow
 def test_the_widget_on_an_allowed_site_gets_one_cors_answer_from_socketio(hardened):
     handshake = f"{hardened.url}/socket.io/?EIO=4&transport=polling"
     reply = requests.get(handshake, headers={"Origin": SCHOOL}, timeout=30)
@@ -303,6 +309,7 @@ def fuzz_requests(rng: random.Random, staff_name: str, case_ids: List[str]) -> L
     return cases
 
 
+@pytest.mark.slow
 def test_fuzz_the_console_api(hardened):
     """No 5xx, no stack trace to the client or in the log, whatever arrives at the console's routes."""
     store = HandoffStore(hardened.database_url)
@@ -348,6 +355,7 @@ def test_fuzz_the_console_api(hardened):
     print(f"\nconsole fuzz: {len(cases)} requests; statuses {dict(sorted(statuses.items()))}")
 
 
+@pytest.mark.slow
 def test_a_lone_surrogate_in_the_name_is_a_bad_request(hardened):
     log_before = hardened.log_path.stat().st_size
     for name in ("\ud800", "omar\udfff", hardened.staff_name + "\ud800"):

@@ -2,6 +2,7 @@
 import asyncio
 
 import pytest
+import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -153,9 +154,7 @@ FALLBACK = {"en": "call your country's emergency number", "ar": "اتصل برق
 
 
 def _danger_response(language):
-    import pathlib
-    import yaml
-    path = pathlib.Path(__file__).resolve().parents[2] / "data" / "safety" / "responses.yml"
+    path = settings.PROJECT_ROOT / "data" / "safety" / "responses.yml"
     variations = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]["utter_immediate_danger"]
     is_ar = lambda v: any(c.get("value") == "ar" for c in v.get("condition") or [])  # noqa: E731
     return next(v for v in variations if is_ar(v) == (language == "ar"))

@@ -3,7 +3,6 @@ language with the same fields, its sources and review date, the research's safe 
 offer the form; and the police routes the server gives the form (official entries only)."""
 import datetime
 import json
-import pathlib
 import re
 
 import pytest
@@ -13,8 +12,8 @@ from handoff_helpers import unofficial_numbers_in
 from safe_harbour.channels.web import report_routes
 from safe_harbour.directory import countries
 from safe_harbour.directory.store import emergency_number, official_services
+from safe_harbour.settings import PROJECT_ROOT
 
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 TEMPLATES = json.loads((PROJECT_ROOT / "widget" / "static" / "report-templates.json").read_text(encoding="utf-8"))["templates"]
 BY_ID = {t["id"]: t for t in TEMPLATES}
 LANGUAGES = yaml.safe_load((PROJECT_ROOT / "lexicons" / "languages.yml").read_text(encoding="utf-8"))["languages"]

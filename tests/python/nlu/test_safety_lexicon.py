@@ -1,12 +1,10 @@
 """The safety phrases: they find what they should, in every language, and never contradict the training data."""
-import pathlib
-
 import pytest
 import yaml
 
 from safe_harbour.nlu.safety_lexicon import rank, safety_topic_in
+from safe_harbour.settings import PROJECT_ROOT
 
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,8 @@ from conftest import API_TOKEN, start_servers
 from handoff_helpers import postgres_schema, unofficial_numbers_in
 from safe_harbour.handoff.store import HandoffStore
 
+pytestmark = pytest.mark.slow  # every test here talks to the servers on loopback
+
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 FAST = 1000  # PBKDF2 iterations for test accounts
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -24,6 +24,8 @@ import yaml
 from conftest import PROJECT_ROOT, start_servers
 from socket_client import socket_conversation
 
+pytestmark = pytest.mark.slow  # every test here talks to the servers on loopback
+
 RNG = random.Random()
 
 

@@ -1,12 +1,12 @@
 """A person is offered without being asked: every safety answer and every fallback answer carries the
 "Talk to a person" button (/request_human) in both languages, and "Talk to a person" always leads to the
 handoff action after its plain answer."""
-import pathlib
-
 import pytest
 import yaml
 
-DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
+from safe_harbour.settings import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "data"
 
 
 def responses():

@@ -5,14 +5,16 @@ says and whatever the input guard had to remove from it.
 The messages below were written for these tests, in words unlike the training examples. They are a guard
 against regressions; how unseen messages fare overall is measured by the held-out report (make held-out).
 """
-import pathlib
 import uuid
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
+from safe_harbour.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # every test here talks to the servers on loopback
+
 SAFETY_RESPONSES = yaml.safe_load((PROJECT_ROOT / "data" / "safety" / "responses.yml").read_text(encoding="utf-8"))
 SITUATION_RESPONSES = yaml.safe_load(
     (PROJECT_ROOT / "data" / "situations" / "responses.yml").read_text(encoding="utf-8"))

@@ -7,6 +7,8 @@ import pytest
 
 from conftest import start_servers
 
+pytestmark = pytest.mark.slow  # every test here starts a Rasa server of its own on loopback
+
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 

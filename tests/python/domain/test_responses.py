@@ -1,14 +1,13 @@
 """Every answer exists in every language, carries its sources, and renders nothing but text and buttons."""
 import datetime
-import pathlib
 import re
 
 import pytest
 import yaml
 
 from safe_harbour.evaluation.sets import topic_ids
+from safe_harbour.settings import PROJECT_ROOT
 
-PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 LANGUAGES = yaml.safe_load((PROJECT_ROOT / "lexicons" / "languages.yml").read_text(encoding="utf-8"))["languages"]
 DEFAULT_LANGUAGE = "en"  # the variation without a condition
 ARABIC = re.compile(r"[\u0600-\u06FF]")

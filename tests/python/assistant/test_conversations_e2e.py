@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test here talks to the servers on loopback
+
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 

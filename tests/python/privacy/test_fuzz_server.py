@@ -10,7 +10,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import List, Optional, Tuple
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.slow  # the fuzz run talks to the servers on loopback
 
 N_REQUESTS = 2400
 SEED = 20261125

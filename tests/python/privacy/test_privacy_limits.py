@@ -18,6 +18,8 @@ from conftest import PROJECT_ROOT, _wait_until_up, free_port
 from socket_client import socket_conversation
 from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE
 
+pytestmark = pytest.mark.slow  # every test here talks to a Rasa server of its own on loopback
+
 TOKEN = "limits-token-" + uuid.uuid4().hex[:8]
 ALLOWED = "https://allowed.example"
 PER_SENDER, PER_IP = 3, 12
