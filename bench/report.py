@@ -1,6 +1,7 @@
 """Writes bench/results.md, bench/results.json and the plots from the figures bench/run.py measured."""
 import json
 import pathlib
+from functools import partial
 from typing import Any, Dict, List, Optional
 
 NAMES = {"project": "this project", "default": "Rasa default pipeline"}
@@ -58,8 +59,9 @@ def targets(r: dict) -> List[dict]:
                            f"{best[1]['saturation']['throughput_per_s'] / default_tuned:.2f}x")
     reason = ""
     if ratio is not None and ratio < TARGETS["saturation_ratio"]:
-        reason = (f"both servers are CPU-bound on one core (this project {_get(stacks, 'project', 'saturation', 'server_cores', 'rasa')}, "
-                  f"default {_get(stacks, 'default', 'saturation', 'server_cores', 'rasa')} cores; one Sanic worker = one "
+        cores = {name: _get(stacks, name, "saturation", "server_cores", "rasa") for name in ("project", "default")}
+        reason = (f"both servers are CPU-bound on one core (this project {cores['project']}, "
+                  f"default {cores['default']} cores; one Sanic worker = one "
                   f"Python thread), and the NLU model is a small part of a message's CPU time: most goes to Rasa's "
                   f"tracker store, policies and actions, the same for both (profile, section 5)")
     rows.append({"target": f"saturation throughput >= {TARGETS['saturation_ratio']:.0f}x the default pipeline's",
@@ -182,13 +184,16 @@ def _dev_rows(dev: dict) -> List[str]:
     def row(label, fn):
         lines.append(f"| {label} | " + " | ".join(fn(dev[n]) for n in names) + " |")
 
+    def by_language(s, lang, key):
+        return _f(_get(s, "by_language", lang, key), 3)
+
     row("messages", lambda s: str(s["n"]))
     row("accuracy (all)", lambda s: f"{s['accuracy']:.3f}")
     row("macro-F1 (all)", lambda s: f"{s['macro_f1']:.3f}")
     for lang in sorted((p or d)["by_language"]):
         row(f"accuracy {lang} (n={(p or d)['by_language'][lang]['n']})",
-            lambda s: _f(_get(s, "by_language", lang, "accuracy"), 3))
-        row(f"macro-F1 {lang}", lambda s: _f(_get(s, "by_language", lang, "macro_f1"), 3))
+            partial(by_language, lang=lang, key="accuracy"))
+        row(f"macro-F1 {lang}", partial(by_language, lang=lang, key="macro_f1"))
     row("safety-topic recall", lambda s: f"{s['safety_recall']:.3f} ({s['safety_missed']} missed)")
     row("safety false alarms (non-safety messages read as a safety topic)", lambda s: str(s["safety_false_alarms"]))
     row("out-of-scope recall", lambda s: f"{s['out_of_scope_recall']:.3f}")
@@ -201,7 +206,7 @@ def _dev_rows(dev: dict) -> List[str]:
             return f"{(m['by_language'][lang] if lang else m)[key]:.3f}"
         row("*if `nlu_fallback` counted as out_of_scope:* accuracy", lambda s: remapped(s, "accuracy"))
         for lang in sorted((p or d)["by_language"]):
-            row(f"*... accuracy {lang}*", lambda s: remapped(s, "accuracy", lang))
+            row(f"*... accuracy {lang}*", partial(remapped, key="accuracy", lang=lang))
         row("*... out-of-scope recall*", lambda s: remapped(s, "out_of_scope_recall"))
     return lines
 
@@ -227,7 +232,8 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         f"| project commit | {m['git_commit']} |",
         f"| data | snapshot taken {r.get('snapshot', {}).get('taken_at', '?')}; same as the working tree at the end: "
         f"{'yes' if r.get('snapshot', {}).get('same_as_working_tree') else 'no'}; "
-        f"{r.get('data', {}).get('full', '?')} training examples (half-data runs: {r.get('data', {}).get('half', '?')}) |",
+        f"{r.get('data', {}).get('full', '?')} training examples "
+        f"(half-data runs: {r.get('data', {}).get('half', '?')}) |",
         f"| load average (1/5/15 min) | start {r['loadavg_start']}, end {r['loadavg_end']} (the end includes the "
         f"benchmark's own last phase) |",
         "",
@@ -333,7 +339,10 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
 
         L.append(f"| p50 at 25 msg/s (ms) | {pair(lambda k: at25(k, 'p50_ms'))} |")
         L.append(f"| p95 at 25 msg/s (ms) | {pair(lambda k: at25(k, 'p95_ms'))} |")
-        L.append(f"| server start (s) | {pair(lambda k: _f(_get(growth, k, 'start_s') if k.endswith('-half') else _get(stacks, k, 'start_s')))} |")
+        def start_s(k):
+            return _f(_get(growth, k, "start_s") if k.endswith("-half") else _get(stacks, k, "start_s"))
+
+        L.append(f"| server start (s) | {pair(start_s)} |")
     if stacks and all("long" in st for st in stacks.values()):
         L += ["", "### Long conversations", "",
               f"One conversation of 50 messages at a time, no other load, SQLite tracker store as configured "
@@ -363,7 +372,7 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         stages = [row["stage"] for row in next(iter(prof.values()))["breakdown"]]
         for stage in stages:
             cells = []
-            for k, v in prof.items():
+            for v in prof.values():
                 row = next((x for x in v["breakdown"] if x["stage"] == stage), None)
                 cells.append(f"{row['ms_per_message']} ({_pct(row['share_of_profiled'])})" if row else "n/a")
             L.append(f"| {stage} | " + " | ".join(cells) + " |")
@@ -377,7 +386,8 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         L += ["", "### Variants (before / after)", "",
               f"Each variant started fresh; open loop at 100 messages/s for {tuning_seconds(r)[0]} s, then the "
               f"closed loop of {s['closed_loop']['conversations']} conversations for {tuning_seconds(r)[1]} s.", "",
-              "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s | server cores | CPU wait |",
+              "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s "
+              "| server cores | CPU wait |",
               "|---|---|---|---|---|---|---|---|---|---|"]
         for label, v in tuning.items():
             if "failed" in v:

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from functools import partial
 from typing import Dict, List, Optional
 
 import requests
@@ -532,8 +533,8 @@ def load_sweep(stack: Stack, quick: bool) -> dict:
                                          seed=99, tag=f"{stack.name}-warm"))
     for rate in RATES:
         log(f"{stack.name}: open loop {rate}/s for {duration} s")
-        result = stack.measure(lambda: load.open_loop(stack.url, rate, duration, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT,
-                                                      seed=rate, tag=f"{stack.name}-{rate}"))
+        result = stack.measure(partial(load.open_loop, stack.url, rate, duration, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT,
+                                       seed=rate, tag=f"{stack.name}-{rate}"))
         log(f"  p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms, errors {result['errors']}, "
             f"{result['throughput_per_s']}/s, server {result['server_cores']['rasa']} cores")
         results["rates"].append(result)
@@ -674,13 +675,14 @@ def tune(models: Dict[str, pathlib.Path], work: pathlib.Path, quick: bool) -> di
             time.sleep(2)
             stack.quiesce()
             entry["rss_at_rest_mb"] = stack.rss_mb()
-            stack.measure(lambda: load.open_loop(stack.url, 10, 3, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=99,
-                                                 tag=f"tune{i}w"))
-            entry["at_100"] = stack.measure(lambda: load.open_loop(
-                stack.url, 100, 4 if quick else TUNE_100_S, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=100,
-                tag=f"tune{i}"))
-            entry["saturation"] = stack.measure(lambda: load.closed_loop(
-                stack.url, CLOSED_CONVERSATIONS, 4 if quick else TUNE_CLOSED_S, CLIENT_TIMEOUT_S, tag=f"tune{i}c"))
+            stack.measure(partial(load.open_loop, stack.url, 10, 3, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=99,
+                                  tag=f"tune{i}w"))
+            entry["at_100"] = stack.measure(partial(
+                load.open_loop, stack.url, 100, 4 if quick else TUNE_100_S, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT,
+                seed=100, tag=f"tune{i}"))
+            entry["saturation"] = stack.measure(partial(
+                load.closed_loop, stack.url, CLOSED_CONVERSATIONS, 4 if quick else TUNE_CLOSED_S, CLIENT_TIMEOUT_S,
+                tag=f"tune{i}c"))
             entry["rss_after_mb"] = stack.rss_mb()
             log(f"  100/s: p50 {entry['at_100']['p50_ms']} p95 {entry['at_100']['p95_ms']} ms, errors "
                 f"{entry['at_100']['errors']}; saturation {entry['saturation']['throughput_per_s']}/s")
@@ -798,7 +800,7 @@ def main() -> int:
             results["stacks"][name] = run_stack(name, models[name], work, args.quick)
         for name in ("project", "default"):
             if models[name].exists():
-                step(f"load {name}", lambda: run_load(name))
+                step(f"load {name}", partial(run_load, name))
 
     if "growth" in steps:
         results["growth"] = {}
@@ -807,7 +809,7 @@ def main() -> int:
             results["growth"][name] = run_stack(name, models[name], work, args.quick, sweep=False, growth_rate=25)
         for name in ("project-half", "default-half"):
             if models[name].exists():
-                step(f"growth {name}", lambda: run_growth(name))
+                step(f"growth {name}", partial(run_growth, name))
 
     if "profile" in steps:
         def run_profiles() -> None:

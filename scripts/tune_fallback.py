@@ -38,7 +38,7 @@ def main() -> int:
     rows = []
     for threshold in THRESHOLDS:
         right = 0
-        for example, parse in zip(examples, parses):
+        for example, parse in zip(examples, parses, strict=True):
             top = parse["intent_ranking"][0]
             answered = top["name"] if top["name"] in safety or top["confidence"] >= threshold else "out_of_scope"
             right += answered == example.get("intent")

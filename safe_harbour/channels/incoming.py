@@ -5,7 +5,7 @@ with `rate_limiter`, accept only opaque conversation ids (`valid_sender`), and c
 their `blueprint()`. The rules themselves live in `safe_harbour.privacy` (guard, logs, server, ratelimit).
 """
 import re
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Optional, Text, TypeGuard
 
 from safe_harbour.privacy import logs, server
 from safe_harbour.privacy import links, phones
@@ -30,7 +30,7 @@ rate_limiter = MessageRateLimiter()
 _SENDER = re.compile(r"[A-Za-z0-9_:-]{1,128}")
 
 
-def valid_sender(sender: Any) -> bool:
+def valid_sender(sender: Any) -> TypeGuard[str]:
     return (isinstance(sender, str) and bool(_SENDER.fullmatch(sender))
             and not (sender.isdigit() and len(sender) >= 7))
 

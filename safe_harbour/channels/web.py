@@ -45,6 +45,7 @@ def report_routes() -> dict:
 
 def _route(code: Text, lang: Text) -> dict:
     answer = services_answer(code, "report_police", lang, list_world_when_unknown=False)
+    assert answer is not None, f"{code} is in the directory, so it has an answer"
     return {"text": answer["text"], **answer["metadata"]}
 
 

@@ -7,7 +7,7 @@ the pages each fact was verified on.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from safe_harbour.directory import store
 
@@ -25,7 +25,8 @@ PURPOSES: Dict[str, dict] = {
 }
 DEFAULT_PURPOSE = "inform_country"
 
-_TEXT = {
+# Per language: headings by topic, then the sentences around the services.
+_TEXT: Dict[str, Dict[str, Any]] = {
     "en": {
         "heading": {
             "report_hotline": "Where to report in {country}:",
@@ -165,13 +166,15 @@ def services_answer(
 
     lines: List[str] = []
     emergency_source = None
-    if code:
-        name = _in_sentence(_field(entry["name"], lang), lang)
+    emergency_entry: Optional[dict] = None  # the directory's emergency number, when the answer gives it
+    if entry:
+        name = _in_sentence(_field(entry["name"], lang) or entry["country"], lang)
         lines.append(words["heading"][purpose if purpose in words["heading"] else DEFAULT_PURPOSE].format(country=name))
         if emergency:
+            emergency_entry = entry["emergency_number"]
             lines.append("• " + words["emergency"].format(number=emergency))
             emergency_source = {"title": f'{words["emergency"].split(":")[0]} ({name})',
-                                "url": entry["emergency_number"]["source"]}
+                                "url": emergency_entry["source"]}
         elif spec["emergency"]:
             lines.append(words["no_emergency"].format(country=name))
         lines += [service_line(s, lang) for s in own]
@@ -191,9 +194,8 @@ def services_answer(
     shown = own + world
     # The newest date any shown fact was seen (on the live page if checked live, else in a stored copy).
     dates = [str(s.get("checked_live") or s.get("page_seen")) for s in shown if s.get("page_seen")]
-    if emergency:
-        number = entry["emergency_number"]
-        dates.append(str(number.get("checked_live") or number.get("page_seen")))
+    if emergency_entry:
+        dates.append(str(emergency_entry.get("checked_live") or emergency_entry.get("page_seen")))
     metadata: dict = {}
     sources = _sources(shown, emergency_source, lang)
     if sources:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import threading
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Union
+from typing import Dict, Iterable, List, Optional
 
 import yaml
 
@@ -44,7 +44,7 @@ _ALWAYS_APPEND = {"removal"}
 _APPEND_IF_MISSING = {"csam_hotline", "child_helpline"}
 _ONLY_WHEN_COUNTRY_UNKNOWN = {"world_inhope"}
 
-PathLike = Union[str, Path]
+PathLike = str | Path
 
 _cache: Dict[Path, Dict[str, dict]] = {}
 _lock = threading.Lock()

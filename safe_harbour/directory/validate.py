@@ -336,7 +336,7 @@ def shown_problems(directory=None) -> List[str]:
                     if not ((service.get("audience") or {}).get(language)):
                         problems.add(f"{sid}: shown without a note on whom it is for ({language})")
                 number = answer.get("emergency")
-                if number:
+                if number and code:  # only a country's answer gives an emergency number
                     emergency = data[code]["emergency_number"]
                     if emergency.get("status") != "official" or not emergency.get("source"):
                         problems.add(f"{code} emergency number {number}: shown but not official with a source")

@@ -19,7 +19,7 @@ import json
 import pathlib
 import sys
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 import yaml
@@ -119,22 +119,24 @@ def predict_folds(examples: List[Example], folds: int, config: Dict[str, dict]) 
     read = [reader.read(e.text) for e in examples]
     whole = [r[0] for r in read]
     groups = [e.family for e in examples]
-    predictions: List[Optional[Prediction]] = [None] * len(examples)
+    predictions: Dict[int, Prediction] = {}  # by example, each filled by the one fold that holds it out
     detector_classes: List[str] = []
     for fold, (train, test) in enumerate(GroupKFold(n_splits=folds).split(whole, groups=groups)):
         print(f"fold {fold + 1}/{folds}: {len(train)} training, {len(test)} held-out examples", flush=True)
         texts = [whole[i] for i in train]
         features, classifier = _fit(config["classifier"], texts, [examples[i].intent for i in train])
-        d_features, detector = _fit(config["detector"], texts, [safety_detector.label_for(examples[i].intent) for i in train])
+        detector_labels = [safety_detector.label_for(examples[i].intent) for i in train]
+        d_features, detector = _fit(config["detector"], texts, detector_labels)
         detector_classes = [str(c) for c in detector.classes_]
         probabilities = classifier.predict_proba(features.transform([whole[i] for i in test]))
-        for row, i in zip(probabilities, test):
-            ranking = [{"name": str(classifier.classes_[j]), "confidence": float(row[j])} for j in np.argsort(-row)]
+        for row, i in zip(probabilities, test, strict=True):
+            ranking: List[Dict[str, Any]] = [{"name": str(classifier.classes_[j]), "confidence": float(row[j])}
+                                             for j in np.argsort(-row)]
             predictions[i] = Prediction(ranking[0]["name"], ranking[0]["confidence"],
                                         safety_detector.best_other(ranking, detector_classes),
                                         detector.predict_proba(d_features.transform(read[i][1])),
                                         safety_topic_in(examples[i].text))
-    return predictions, detector_classes
+    return [predictions[i] for i in range(len(examples))], detector_classes
 
 
 def save_predictions(path: pathlib.Path, predictions: List[Prediction], classes: Sequence[str]) -> None:
@@ -166,7 +168,7 @@ def answered_topic(prediction: Prediction, classes: Sequence[str], fallback: Saf
 def figures(examples: List[Example], answered: List[str], urgent: Set[str]) -> dict:
     safety = set(safety_priority())
     items = [{"lang": e.lang, "variety": e.variety or e.lang, "topic": e.intent, "predicted": p}
-             for e, p in zip(examples, answered)]
+             for e, p in zip(examples, answered, strict=True)]
     return {
         "n": len(items),
         "accuracy": accuracy([(i["topic"], i["predicted"]) for i in items]),
@@ -187,6 +189,7 @@ def _group_figures(group: List[dict], safety: set) -> dict:
 def sweep(examples: List[Example], predictions: List[Prediction], classes: Sequence[str],
           config: Dict[str, dict]) -> List[dict]:
     fallback = SafetyFirstFallback(config["fallback"])
+    urgent_topics = set(config["detector"]["urgent_topics"])
     rows = []
     # The last pair (above any probability) switches the detector off: the pipeline as it was before it.
     settings = [(s, u, c) for s in SAFETY_THRESHOLDS for u in URGENT_THRESHOLDS for c in CONFIRM_THRESHOLDS]
@@ -195,7 +198,7 @@ def sweep(examples: List[Example], predictions: List[Prediction], classes: Seque
                            "urgent_threshold": urgent_threshold, "confirm_threshold": confirm_threshold}
         answered = [answered_topic(p, classes, fallback, detector_config) for p in predictions]
         rows.append({"safety_threshold": safety_threshold, "urgent_threshold": urgent_threshold,
-                     "confirm_threshold": confirm_threshold, **figures(examples, answered, set(config["detector"]["urgent_topics"]))})
+                     "confirm_threshold": confirm_threshold, **figures(examples, answered, urgent_topics)})
     return rows
 
 
@@ -225,14 +228,18 @@ def to_markdown(rows: List[dict], chosen: dict, config: Dict[str, dict], folds: 
         "whole family was left out of training. False alarms: non-safety examples answered as a safety topic.",
         f"Chosen: the best recall whose false alarms are at most {MAX_ADDED_FALSE_ALARMS:.0%} above the pipeline's "
         "without the detector (threshold 1.01 = off).", "",
-        "| safety threshold | urgent threshold | confirm threshold | urgent kept urgent | safety as safety | safety exact | false alarms | accuracy |",
+        "| safety threshold | urgent threshold | confirm threshold | urgent kept urgent | safety as safety "
+        "| safety exact | false alarms | accuracy |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    shown = sorted(rows, key=lambda r: (-r["urgent_as_urgent"], -r["safety"]["as_any_safety_topic"], r["safety"]["false_alarm_rate"]))[:15]
-    for r in shown:
-        lines.append(f"| {r['safety_threshold']:.2f} | {r['urgent_threshold']:.2f} | {r['confirm_threshold']:.2f} | {r['urgent_as_urgent']:.3f} | "
-                     f"{r['safety']['as_any_safety_topic']:.3f} | {r['safety']['exact']:.3f} | {r['safety']['false_alarm_rate']:.3f} | "
-                     f"{r['accuracy']:.3f} |")
+    best_first = sorted(rows, key=lambda r: (-r["urgent_as_urgent"], -r["safety"]["as_any_safety_topic"],
+                                             r["safety"]["false_alarm_rate"]))
+    shown = best_first[:15]
+    for row in shown:
+        lines.append(f"| {row['safety_threshold']:.2f} | {row['urgent_threshold']:.2f} "
+                     f"| {row['confirm_threshold']:.2f} | {row['urgent_as_urgent']:.3f} "
+                     f"| {row['safety']['as_any_safety_topic']:.3f} | {row['safety']['exact']:.3f} "
+                     f"| {row['safety']['false_alarm_rate']:.3f} | {row['accuracy']:.3f} |")
     for title, r in (("Chosen", chosen), ("As configured", current), ("Without the detector", detector_off(rows))):
         if r is None:
             continue
@@ -246,7 +253,8 @@ def to_markdown(rows: List[dict], chosen: dict, config: Dict[str, dict], folds: 
             for name, g in r[key].items():
                 lines.append(f"| {name} | {g['n']} | {g['accuracy']:.3f} | {g['safety_n']} | {g['safety_exact']:.3f} |")
         lines += ["", "| safety topic | n | as any safety | exact |", "|---|---|---|---|"]
-        lines += [f"| {t} | {g['n']} | {g['as_any_safety_topic']:.3f} | {g['exact']:.3f} |" for t, g in r["safety"]["by_topic"].items()]
+        lines += [f"| {t} | {g['n']} | {g['as_any_safety_topic']:.3f} | {g['exact']:.3f} |"
+                  for t, g in r["safety"]["by_topic"].items()]
     return "\n".join(lines) + "\n"
 
 

@@ -11,7 +11,10 @@ def accuracy(pairs: Sequence[Pair]) -> float:
 
 def per_topic(pairs: Sequence[Pair]) -> Dict[str, Dict[str, float]]:
     """Precision, recall, F1 and support for every topic that occurs as gold or prediction."""
-    tp, fp, fn, support = Counter(), Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    support: Counter[str] = Counter()
     for gold, predicted in pairs:
         support[gold] += 1
         if gold == predicted:

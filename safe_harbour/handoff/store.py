@@ -16,7 +16,7 @@ import secrets
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, TypeGuard
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -259,7 +259,7 @@ class HandoffStore:
             row.update(closed_at=now, outcome=outcome)
         with self.engine.begin() as conn:
             conn.execute(cases.insert().values(**row))
-        return self.get_case(row["id"])
+            return self._case(conn.execute(sa.select(cases).where(cases.c.id == row["id"])).one())
 
     def get_case(self, case_id: str) -> Optional[Dict[str, Any]]:
         if not valid_case_id(case_id):
@@ -392,12 +392,12 @@ class HandoffStore:
         }
 
 
-def valid_account_name(name: Any) -> bool:
+def valid_account_name(name: Any) -> TypeGuard[str]:
     """Whether ``name`` (as typed: any case, surrounding spaces) can be an account's name."""
     return isinstance(name, str) and bool(_NAME.match(name.strip().lower()))
 
 
-def valid_case_id(case_id: Any) -> bool:
+def valid_case_id(case_id: Any) -> TypeGuard[str]:
     return isinstance(case_id, str) and bool(_CASE_ID.match(case_id))
 
 

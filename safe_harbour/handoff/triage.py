@@ -158,7 +158,8 @@ def detect_platforms(text: str) -> List[str]:
 _REPORT_VERB_EN = (r"(?:reported(?:\s+(?:it|him|her|them|this|the\s+\w+))?|told|went\s+to|called|phoned|rang|"
                    r"contacted|informed|filed\s+(?:a\s+)?(?:report|complaint)\s+with|flagged)")
 _PLATFORM_WORDS_EN = "|".join(n for names in PLATFORMS.values() for n in names["latin"]) + "|platform|app|site|website"
-_REPORT_VERB_AR = r"(?:بلغ|بلغنا|بلغت|ابلغ|ابلغنا|ابلغت|اشتكي|اشتكينا|اشتكيت|قدمنا|قدمت|رحنا|روحنا|مشينا|اتصلنا|اتصلت|كلمنا|كلمت|عملنا|سوينا)"
+_REPORT_VERB_AR = (r"(?:بلغ|بلغنا|بلغت|ابلغ|ابلغنا|ابلغت|اشتكي|اشتكينا|اشتكيت|قدمنا|قدمت|"
+                   r"رحنا|روحنا|مشينا|اتصلنا|اتصلت|كلمنا|كلمت|عملنا|سوينا)")
 _REPORTED = {
     "police": [
         re.compile(rf"\b{_REPORT_VERB_EN}\s+(?:it\s+|him\s+|her\s+|them\s+|this\s+)?(?:to\s+)?(?:the\s+)?"

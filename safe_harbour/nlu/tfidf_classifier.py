@@ -32,7 +32,7 @@ class TfidfIntentClassifier(LinearTextComponent):
         if not self.trained():
             return messages  # untrained (e.g. an NLU-less model)
         probabilities = self.classifier.predict_proba(self.features.transform([canonical_text(m) for m in messages]))
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)[:_RANKING_LENGTH]
             ranking = [{"name": str(self.classifier.classes_[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -194,10 +194,10 @@ def recommended_addresses() -> FrozenSet[Text]:
                      if isinstance(v, dict) and isinstance(v.get("text"), str))
     addresses = set()
     for match in _ADDRESS_IN_TEXT.finditer("\n".join(texts)):
-        host, path = match.group(1), match.group(2) or ""
+        host, url_path = match.group(1), match.group(2) or ""
         if public_suffixes.split(host).suffix:
             addresses.add(_address_key(host))
-            addresses.add(_address_key(host, path))
+            addresses.add(_address_key(host, url_path))
     return frozenset(addresses)
 
 

@@ -16,7 +16,7 @@ In development nothing is changed, so `rasa run --debug` works as usual on a dev
 """
 import logging
 import sys
-from typing import Any, Dict, Iterable, Optional, Text
+from typing import Any, Iterable, MutableMapping, Optional, Text
 
 from safe_harbour import settings
 
@@ -47,7 +47,7 @@ class ProductionLogFilter(logging.Filter):
 _FILTER = ProductionLogFilter()
 
 
-def structlog_guard(_: Any, method_name: Text, event_dict: Dict[Text, Any]) -> Dict[Text, Any]:
+def structlog_guard(_: Any, method_name: Text, event_dict: MutableMapping[Text, Any]) -> MutableMapping[Text, Any]:
     """structlog processor: no debug events, no conversation content in any event (production only)."""
     if settings.DEVELOPMENT:
         return event_dict

@@ -57,7 +57,8 @@ def _data_uris(text: Text) -> List[Span]:
 
 def _chunked(tokens: List["re.Match"], is_chunk, kind_of) -> List[Span]:
     """Runs of chunk-like tokens, read as one string with the whitespace removed."""
-    spans, run = [], []
+    spans: List[Span] = []
+    run: List["re.Match"] = []
     for token in tokens + [None]:
         if token is not None and (is_chunk(token.group()) or _same_size_chunk(run, token.group())):
             run.append(token)

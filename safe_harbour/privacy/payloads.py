@@ -2,7 +2,7 @@
 import functools
 import json
 import re
-from typing import Any, Dict, FrozenSet, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, Optional, Set, Text, Tuple
 
 import yaml
 
@@ -21,7 +21,7 @@ def domain_vocabulary() -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
         return frozenset(), frozenset()
 
     def names(items: Any) -> FrozenSet[Text]:
-        out = set()
+        out: Set[Any] = set()
         for item in items or []:
             out.update(item.keys() if isinstance(item, dict) else [item])
         return frozenset(str(x) for x in out)

@@ -16,7 +16,8 @@ _DIGIT = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 _DIGIT_RUN = re.compile(
     # Groups after the first may not run into a letter, nor into a domain: "116111 3ayez" is a short code and an
     # Arabizi word, "116111 2511.ma" a short code and a site.
-    rf"(?<![0-9\u0660-\u0669\u06F0-\u06F9+])\+?\(?{_DIGIT}+(?:[ \u00a0\-.()]{{1,3}}{_DIGIT}+(?![^\W\d_]|\.[^\W\d_]))*\)?"
+    rf"(?<![0-9\u0660-\u0669\u06F0-\u06F9+])\+?\(?{_DIGIT}+"
+    rf"(?:[ \u00a0\-.()]{{1,3}}{_DIGIT}+(?![^\W\d_]|\.[^\W\d_]))*\)?"
 )
 _ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CURRENCY_BEFORE = re.compile(

@@ -45,8 +45,8 @@ def tracker_store_url(url: Optional[Text] = None) -> sa.engine.URL:
         raise RetentionError("TRACKER_STORE_URL is not set (see .env.example).", 2)
     try:
         parsed = make_url(raw)
-    except ArgumentError:
-        raise RetentionError("TRACKER_STORE_URL is not a database URL.", 2)
+    except ArgumentError as error:
+        raise RetentionError("TRACKER_STORE_URL is not a database URL.", 2) from error
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         import pathlib
 

@@ -2,7 +2,7 @@
 digits and letters become ordinary ones), whitespace tidied, and the length bounded."""
 import re
 import unicodedata
-from typing import Text
+from typing import List, Text, Tuple
 
 
 def _invisible_class() -> Text:
@@ -16,16 +16,12 @@ def _invisible_class() -> Text:
     points.update({0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x034F, 0x180B, 0x180C, 0x180D, 0x180F})
     points.update(range(0xE0100, 0xE01F0))  # variation selectors supplement
     points.update(range(0xFE00, 0xFE0E))  # variation selectors 1-14 (15 and 16 choose emoji style: kept)
-    ranges, run_start, previous = [], None, None
+    ranges: List[Tuple[int, int]] = []  # runs of consecutive code points, (first, last)
     for cp in sorted(points):
-        if run_start is None:
-            run_start = previous = cp
-        elif cp == previous + 1:
-            previous = cp
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
         else:
-            ranges.append((run_start, previous))
-            run_start = previous = cp
-    ranges.append((run_start, previous))
+            ranges.append((cp, cp))
 
     def esc(cp: int) -> Text:
         return f"\\U{cp:08x}"

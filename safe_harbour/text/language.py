@@ -98,7 +98,7 @@ def detect_language(text: str) -> Optional[str]:
     scores["ar"] += arabizi if arabizi >= english else 0
     scores["en"] += english
 
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     if scores[best] == 0:
         return None
     if best == "en" and scores["en"] < _MIN_ENGLISH_MARKERS:

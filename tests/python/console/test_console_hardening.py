@@ -340,7 +340,7 @@ def test_fuzz_the_console_api(hardened):
     server_errors = [(status, where, body[:150]) for status, body, where in results if status >= 500]
     assert not server_errors, server_errors[:10]
     assert not [body for _, body, _ in results if "Traceback" in body or 'File "' in body]
-    dropped = [case for case, (status, _, _) in zip(cases, results) if status == 0]
+    dropped = [case for case, (status, _, _) in zip(cases, results, strict=True) if status == 0]
     assert all(len(json.dumps(case[1][2].get("json", ""))) > 1_000_000 for case in dropped), dropped[:1]
     with open(hardened.log_path, "rb") as log:
         log.seek(log_before)

@@ -71,8 +71,8 @@ def make_requests(rng: random.Random) -> List[Request]:
             if rng.random() < 0.5:
                 add("POST", WEBHOOK, data=deep(depth, rng.choice(["list", "dict"])))
             else:
-                add("POST", WEBHOOK, data='{"sender":"%s","message":"hi","metadata":%s}' % (
-                    sender(), deep(depth, rng.choice(["list", "dict"]))))
+                metadata = deep(depth, rng.choice(["list", "dict"]))
+                add("POST", WEBHOOK, data=f'{{"sender":"{sender()}","message":"hi","metadata":{metadata}}}')
         elif kind == 4:  # huge strings (some beyond the request limit)
             size = rng.choice([3_000, 50_000, 400_000, 1_200_000])
             add("POST", WEBHOOK, json={"sender": sender(), "message": rng.choice(["a", "é", "ا", "😀 "]) * size})
@@ -171,7 +171,7 @@ def test_fuzz_the_server(servers):
     assert not server_errors, server_errors[:10]
     traces = [body[:300] for _, body, _ in results if "Traceback" in body or 'File "/' in body]
     assert not traces, traces[:3]
-    dropped = [c for c, (status, _, _) in zip(cases, results) if status is None]
+    dropped = [c for c, (status, _, _) in zip(cases, results, strict=True) if status is None]
     # Only a body over the size limit, or a body that is not chunked as its header claims, may see the
     # connection closed without an answer (Sanic 21.12 does so, and logs it).
     assert all((isinstance(c[2].get("json"), dict) and len(str(c[2]["json"].get("message", ""))) > 500_000)
