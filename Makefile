@@ -1,4 +1,6 @@
 # The two commands of the README: `make run` and `make test`. The rest are their parts.
+# Bash: scripts/env.sh, which the recipes source, finds the project through BASH_SOURCE.
+SHELL := /bin/bash
 .PHONY: help run test test-fast lint setup train validate dev-set held-out pytest tune-fallback tune-safety bench lock
 
 help:           ## list the targets
@@ -13,7 +15,7 @@ test:           ## set up, validate, train and run every test
 lint: setup     ## ruff (lint and format check) and mypy, as configured in pyproject.toml
 	scripts/lint.sh
 
-test-fast: setup  ## the Python tests that start no server and train nothing (under a minute)
+test-fast: setup  ## the Python tests that start no server and train nothing (about 45 s of CPU)
 	. scripts/env.sh && python -m pytest -m "not slow" tests/python
 
 setup:          ## Python virtual environment, locked packages, widget packages
