@@ -1,5 +1,10 @@
 # The two commands of the README: `make run` and `make test`. The rest are their parts.
-.PHONY: run test up down status test-production setup train validate stories dev-set held-out pytest tune-fallback tune-safety bench lock
+# Bash: scripts/env.sh, which the recipes source, finds the project through BASH_SOURCE.
+SHELL := /bin/bash
+.PHONY: help run test up down status test-fast test-production lint setup train validate dev-set held-out pytest tune-fallback tune-safety bench lock
+
+help:           ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:[^#]*## /\t/' | expand -t 16
 
 run:            ## set up, train if needed, start the assistant with the web chat page
 	scripts/run.sh
@@ -21,13 +26,19 @@ test-production: train  ## the production layout end to end: nginx, two Rasa ser
 	scripts/setup.sh --production
 	. scripts/env.sh && python -m pytest -rs -m production tests/python
 
-setup:
+lint: setup     ## ruff (lint and format check) and mypy, as configured in pyproject.toml
+	scripts/lint.sh
+
+test-fast: setup  ## the Python tests that start no server and train nothing (about 45 s of CPU)
+	. scripts/env.sh && python -m pytest -m "not slow and not production" tests/python
+
+setup:          ## Python virtual environment, locked packages, widget packages
 	scripts/setup.sh
 
-train: setup
+train: setup    ## train the model when the data, domain or config changed
 	scripts/train.sh
 
-validate: setup
+validate: setup  ## check the training data and domain
 	. scripts/env.sh && rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
 
 dev-set: train  ## NLU report on evaluation/dev-set.yml (results/dev/report.md)
@@ -39,7 +50,7 @@ held-out: train  ## NLU report on our own held-out messages, evaluation/held-out
 tune-safety: setup  ## cross-validation by paraphrase family: the safety detector's thresholds (results/cross-validation/)
 	. scripts/env.sh && python -m safe_harbour.evaluation.cross_validation
 
-pytest: setup
+pytest: setup   ## every Python test (servers on loopback; needs a trained model)
 	. scripts/env.sh && python -m pytest tests/python
 
 tune-fallback: setup  ## measure the fallback threshold on held-out training data

@@ -5,6 +5,7 @@ plain response first, and these actions only add to it.
 * `action_show_country_services` (country.py): the official services of the family's country.
 * `action_handoff` (handoff.py): "Talk to a person": queue for staff, or the country's helpline if none.
 """
+
 from safe_harbour.privacy import logs
 
 # The action server sees slots and tracker events too: the same log guard as the Rasa server.

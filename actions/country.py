@@ -6,7 +6,8 @@ family when this server is down; this action only adds to it. With the country k
 country's official services (and its official emergency number where it helps); with it unknown it asks
 (`utter_ask_country`). Only official entries are ever shown (safe_harbour.directory.render).
 """
-from typing import Any, Dict, List, Optional, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,11 +15,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from safe_harbour.directory import countries, find_ambiguous, find_country
 from safe_harbour.directory.render import country_name, services_answer
 
-def _lang(tracker: Tracker) -> Text:
+
+def _lang(tracker: Tracker) -> str:
     return "ar" if tracker.get_slot("language") == "ar" else "en"
 
 
-def _intent(tracker: Tracker) -> Optional[Text]:
+def _intent(tracker: Tracker) -> str | None:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
@@ -32,24 +34,26 @@ def _named_now(tracker: Tracker) -> bool:
     return not text.startswith("/") and find_country(text) is not None
 
 
-def ask_which_country(dispatcher: CollectingDispatcher, codes, lang: Text) -> bool:
+def ask_which_country(dispatcher: CollectingDispatcher, codes, lang: str) -> bool:
     """For a place name that could be two countries ("عمان": Amman in Jordan, or Oman): ask with a button per
     country, added to the response's own "Another country"."""
     known = [code for code in codes if code in countries()]
     if not known:
         return False
-    buttons = [{"title": country_name(code, lang), "payload": f'/inform_country{{"country":"{code}"}}'}
-               for code in known]
+    buttons = [
+        {"title": country_name(code, lang), "payload": f'/inform_country{{"country":"{code}"}}'} for code in known
+    ]
     dispatcher.utter_message(response="utter_ask_which_country", buttons=buttons)
     return True
 
 
 class ActionShowCountryServices(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_country_services"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         lang = _lang(tracker)
         intent = _intent(tracker)
         country = tracker.get_slot("country")
@@ -68,8 +72,13 @@ class ActionShowCountryServices(Action):
             if ambiguous and ask_which_country(dispatcher, ambiguous, lang):
                 return []
 
-        answer = services_answer(country, intent, lang, locale_guess=locale_guess and bool(country),
-                                 list_world_when_unknown=(intent == "inform_country"))
+        answer = services_answer(
+            country,
+            intent,
+            lang,
+            locale_guess=locale_guess and bool(country),
+            list_world_when_unknown=(intent == "inform_country"),
+        )
         if answer:
             dispatcher.utter_message(text=answer["text"], metadata=answer["metadata"])
         if not country and intent != "inform_country":

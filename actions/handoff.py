@@ -13,8 +13,9 @@ this server is down). It opens a case with a triage card built from slots and re
 
 What it says is in the domain (data/conversation/responses.yml, utter_handoff_*), in both languages.
 """
+
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -27,10 +28,12 @@ from safe_harbour.handoff.triage import build_summary
 
 logger = logging.getLogger(__name__)
 
-def _give_helplines(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Text) -> None:
+
+def _give_helplines(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
     country = tracker.get_slot("country")
-    answer = services_answer(country, "request_human", lang,
-                             locale_guess=tracker.get_slot("country_source") == "locale" and bool(country))
+    answer = services_answer(
+        country, "request_human", lang, locale_guess=tracker.get_slot("country_source") == "locale" and bool(country)
+    )
     if answer:
         dispatcher.utter_message(text=answer["text"], metadata=answer["metadata"])
     if not country:
@@ -38,11 +41,12 @@ def _give_helplines(dispatcher: CollectingDispatcher, tracker: Tracker, lang: Te
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         lang = "ar" if tracker.get_slot("language") == "ar" else "en"
         try:
             store = get_case_store()

@@ -18,6 +18,7 @@ outstanding is not sent and counts as an error, as does any timeout, non-200 sta
 Closed loop: N conversations each send their next message as soon as the previous answer arrives; the rate of
 answers is the saturation throughput.
 """
+
 import argparse
 import asyncio
 import itertools
@@ -26,7 +27,6 @@ import random
 import resource
 import time
 from collections import deque
-from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
 import aiohttp
@@ -34,39 +34,98 @@ import aiohttp
 WEBHOOK = "/webhooks/rest/webhook"
 
 # Multi-turn conversations (English, Arabic script, Arabizi), written for the benchmark.
-CONVERSATIONS: List[List[str]] = [
-    ["hello", "someone is sharing a photo of my son from his phone around his school", "how do I get it taken down",
-     "should I keep the messages as evidence?", "thanks, that helps", "bye"],
-    ["hi there", "my niece says a stranger online has her picture and wants money or he will post it",
-     "we are in the UK", "do we have to pay him?", "can I talk to a real person"],
-    ["what can you do?", "a classmate made a fake picture of my daughter with one of those AI apps",
-     "is that even illegal", "how do I tell the school", "thank you"],
-    ["good evening", "my 14 year old sent a picture to someone she met in a game and now regrets it",
-     "how can I talk to her about it without making it worse", "ok", "goodbye"],
+CONVERSATIONS: list[list[str]] = [
+    [
+        "hello",
+        "someone is sharing a photo of my son from his phone around his school",
+        "how do I get it taken down",
+        "should I keep the messages as evidence?",
+        "thanks, that helps",
+        "bye",
+    ],
+    [
+        "hi there",
+        "my niece says a stranger online has her picture and wants money or he will post it",
+        "we are in the UK",
+        "do we have to pay him?",
+        "can I talk to a real person",
+    ],
+    [
+        "what can you do?",
+        "a classmate made a fake picture of my daughter with one of those AI apps",
+        "is that even illegal",
+        "how do I tell the school",
+        "thank you",
+    ],
+    [
+        "good evening",
+        "my 14 year old sent a picture to someone she met in a game and now regrets it",
+        "how can I talk to her about it without making it worse",
+        "ok",
+        "goodbye",
+    ],
     ["are you a bot?", "who will see what I write here", "how long do you keep this conversation", "fine thanks"],
-    ["السلام عليكم", "في حد نشر صورة بنتي على تيك توك من غير إذنها", "إزاي أشيلها من التطبيق",
-     "أنا في مصر", "شكرا جزيلا"],
-    ["مرحبا", "ابني عمره ١٣ وواحد عم يهدده ينشر صورته إذا ما بعتله مصاري", "شو لازم أعمل هلق",
-     "بدي احكي مع حدا من الفريق", "يعطيك العافية"],
-    ["هلا", "ولد في مدرسة بنتي سوا صورة مزيفة لها بالذكاء الاصطناعي وقاعد يرسلها للطلاب",
-     "هل أبلغ الشرطة؟", "نحن في السعودية", "مشكور"],
-    ["مساء الخير", "كيف أحافظ على الأدلة قبل ما تنحذف الرسائل", "هل أبلغ المنصة أولا ولا الشرطة",
-     "شكرا لك", "مع السلامة"],
-    ["أهلا", "ماذا تستطيع أن تفعل؟", "صورة ابنتي منشورة في مجموعة على واتساب", "كيف أتحدث معها عن الموضوع",
-     "لا شكرا"],
-    ["salam", "fi wa7ed 3am yhaded binti yenshor sowarha iza ma bta3teh masari", "shu lazem a3mel",
-     "ana bl urdun", "shukran"],
+    [
+        "السلام عليكم",
+        "في حد نشر صورة بنتي على تيك توك من غير إذنها",
+        "إزاي أشيلها من التطبيق",
+        "أنا في مصر",
+        "شكرا جزيلا",
+    ],
+    [
+        "مرحبا",
+        "ابني عمره ١٣ وواحد عم يهدده ينشر صورته إذا ما بعتله مصاري",
+        "شو لازم أعمل هلق",
+        "بدي احكي مع حدا من الفريق",
+        "يعطيك العافية",
+    ],
+    [
+        "هلا",
+        "ولد في مدرسة بنتي سوا صورة مزيفة لها بالذكاء الاصطناعي وقاعد يرسلها للطلاب",
+        "هل أبلغ الشرطة؟",
+        "نحن في السعودية",
+        "مشكور",
+    ],
+    [
+        "مساء الخير",
+        "كيف أحافظ على الأدلة قبل ما تنحذف الرسائل",
+        "هل أبلغ المنصة أولا ولا الشرطة",
+        "شكرا لك",
+        "مع السلامة",
+    ],
+    ["أهلا", "ماذا تستطيع أن تفعل؟", "صورة ابنتي منشورة في مجموعة على واتساب", "كيف أتحدث معها عن الموضوع", "لا شكرا"],
+    [
+        "salam",
+        "fi wa7ed 3am yhaded binti yenshor sowarha iza ma bta3teh masari",
+        "shu lazem a3mel",
+        "ana bl urdun",
+        "shukran",
+    ],
     ["marhaba", "ibni ba3at sura la 7ada 3al insta w hala2 nadman", "kif b7ki ma3o", "tamam", "ma3 salame"],
-    ["ahlan", "momken a4il el sora men el net?", "fi 7ad mn el madrase 3amal sora fake lbenti",
-     "3ayez akalem 7ad", "merci"],
-    ["hey", "my daughter is 16 and someone posted her pictures on a fake instagram account",
-     "she is so upset she says she wants to hurt herself", "where do we get help right now"],
-    ["hi", "is it my fault as a parent", "how do I stop this happening again", "what happens after I report it",
-     "thanks bye"],
+    [
+        "ahlan",
+        "momken a4il el sora men el net?",
+        "fi 7ad mn el madrase 3amal sora fake lbenti",
+        "3ayez akalem 7ad",
+        "merci",
+    ],
+    [
+        "hey",
+        "my daughter is 16 and someone posted her pictures on a fake instagram account",
+        "she is so upset she says she wants to hurt herself",
+        "where do we get help right now",
+    ],
+    [
+        "hi",
+        "is it my fault as a parent",
+        "how do I stop this happening again",
+        "what happens after I report it",
+        "thanks bye",
+    ],
     ["hello", "tell me a joke", "what's the weather like", "ok what do you actually do", "bye"],
 ]
 
-LONG_MESSAGES: List[str] = [m for conversation in CONVERSATIONS for m in conversation]
+LONG_MESSAGES: list[str] = [m for conversation in CONVERSATIONS for m in conversation]
 
 
 def _check_loopback(url: str) -> None:
@@ -75,7 +134,7 @@ def _check_loopback(url: str) -> None:
         raise SystemExit(f"load.py only targets loopback servers, not {host!r}")
 
 
-def percentile(values: List[float], q: float) -> Optional[float]:
+def percentile(values: list[float], q: float) -> float | None:
     """Nearest-rank percentile (q in 0..100) of values, or None when there are none."""
     if not values:
         return None
@@ -89,10 +148,10 @@ class Conversation:
 
     def __init__(self, rng: random.Random, tag: str) -> None:
         self.script = rng.choice(CONVERSATIONS)
-        self.sender = f"bench-{tag}-{next(self._ids)}-{rng.randrange(16 ** 6):06x}"
+        self.sender = f"bench-{tag}-{next(self._ids)}-{rng.randrange(16**6):06x}"
         self.turn = 0
 
-    def next_message(self) -> Optional[str]:
+    def next_message(self) -> str | None:
         if self.turn >= len(self.script):
             return None
         self.turn += 1
@@ -101,8 +160,8 @@ class Conversation:
 
 class Recorder:
     def __init__(self) -> None:
-        self.latencies: List[float] = []  # seconds, successful answers only
-        self.errors: Dict[str, int] = {}
+        self.latencies: list[float] = []  # seconds, successful answers only
+        self.errors: dict[str, int] = {}
         self.empty = 0
         self.sent = 0
 
@@ -130,12 +189,13 @@ class Recorder:
         }
 
 
-def _round(x: Optional[float]) -> Optional[float]:
+def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
-async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str, started: float,
-                recorder: Recorder) -> bool:
+async def _send(
+    session: aiohttp.ClientSession, url: str, sender: str, text: str, started: float, recorder: Recorder
+) -> bool:
     """Posts one message; records its latency from `started` (a perf_counter time) or its error."""
     try:
         async with session.post(url + WEBHOOK, json={"sender": sender, "message": text}) as reply:
@@ -163,8 +223,15 @@ def _session(timeout_s: float, max_in_flight: int) -> aiohttp.ClientSession:
     )
 
 
-async def open_loop(url: str, rate: float, duration: float, timeout_s: float = 10.0, max_in_flight: int = 256,
-                    seed: int = 1, tag: str = "open") -> dict:
+async def open_loop(
+    url: str,
+    rate: float,
+    duration: float,
+    timeout_s: float = 10.0,
+    max_in_flight: int = 256,
+    seed: int = 1,
+    tag: str = "open",
+) -> dict:
     """Poisson arrivals at `rate` messages/s for `duration` s; returns the latency/error summary."""
     _check_loopback(url)
     rng = random.Random(seed)
@@ -209,12 +276,21 @@ async def open_loop(url: str, rate: float, duration: float, timeout_s: float = 1
         elapsed = max(duration, time.perf_counter() - start)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
-    return recorder.summary(elapsed, mode="open", offered_per_s=rate, arrivals_s=duration, sent_per_s=round(recorder.sent / sending_time, 2),
-                            client_cpu_s=round(client_cpu, 2), timeout_s=timeout_s, max_in_flight=max_in_flight)
+    return recorder.summary(
+        elapsed,
+        mode="open",
+        offered_per_s=rate,
+        arrivals_s=duration,
+        sent_per_s=round(recorder.sent / sending_time, 2),
+        client_cpu_s=round(client_cpu, 2),
+        timeout_s=timeout_s,
+        max_in_flight=max_in_flight,
+    )
 
 
-async def closed_loop(url: str, conversations: int, duration: float, timeout_s: float = 10.0, seed: int = 2,
-                      tag: str = "closed") -> dict:
+async def closed_loop(
+    url: str, conversations: int, duration: float, timeout_s: float = 10.0, seed: int = 2, tag: str = "closed"
+) -> dict:
     """`conversations` users, each sending its next message as soon as the answer to the last one arrives."""
     _check_loopback(url)
     rng = random.Random(seed)
@@ -244,19 +320,21 @@ async def closed_loop(url: str, conversations: int, duration: float, timeout_s: 
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     # Answers that arrived after the deadline are counted, over the time it took to receive them.
-    return recorder.summary(elapsed, mode="closed", conversations=conversations, client_cpu_s=round(client_cpu, 2),
-                            timeout_s=timeout_s)
+    return recorder.summary(
+        elapsed, mode="closed", conversations=conversations, client_cpu_s=round(client_cpu, 2), timeout_s=timeout_s
+    )
 
 
-async def long_conversation(url: str, messages: int = 50, repeats: int = 3, timeout_s: float = 10.0,
-                            tag: str = "long") -> dict:
+async def long_conversation(
+    url: str, messages: int = 50, repeats: int = 3, timeout_s: float = 10.0, tag: str = "long"
+) -> dict:
     """`repeats` conversations of `messages` messages each, one message at a time; latency per position."""
     _check_loopback(url)
-    per_position: List[List[float]] = [[] for _ in range(messages)]
+    per_position: list[list[float]] = [[] for _ in range(messages)]
     errors = 0
     async with _session(timeout_s, 4) as session:
         for r in range(repeats):
-            sender = f"bench-{tag}-{r}-{random.randrange(16 ** 6):06x}"
+            sender = f"bench-{tag}-{r}-{random.randrange(16**6):06x}"
             for i in range(messages):
                 recorder = Recorder()
                 text = LONG_MESSAGES[(i + 7 * r) % len(LONG_MESSAGES)]
@@ -266,8 +344,13 @@ async def long_conversation(url: str, messages: int = 50, repeats: int = 3, time
                 else:
                     errors += 1
     medians = [_round(percentile(v, 50)) for v in per_position]
-    return {"mode": "long", "messages": messages, "repeats": repeats, "errors": errors,
-            "median_ms_by_position": medians}
+    return {
+        "mode": "long",
+        "messages": messages,
+        "repeats": repeats,
+        "errors": errors,
+        "median_ms_by_position": medians,
+    }
 
 
 def main() -> None:

@@ -6,16 +6,16 @@ The profiler starts on SIGUSR1 (sent once the server is up, so model loading is 
 statistics are written to OUT.prof on SIGUSR2 and at exit. cProfile sees the main thread, where Sanic's event
 loop runs the whole message handling (one worker). `breakdown()` sums the profile into the stages of a message.
 """
+
 import cProfile
 import os
 import pstats
 import signal
 import sys
-from typing import Dict, List, Tuple
 
 # (stage, path fragment of the function's file, function name); the time of a stage is the cumulative time of
 # its functions (time spent while they are on the stack, which for a coroutine excludes time it is suspended).
-STAGES: List[Tuple[str, str, str]] = [
+STAGES: list[tuple[str, str, str]] = [
     ("whole message (Agent.handle_message)", "rasa/core/agent.py", "handle_message"),
     ("NLU pipeline (parse_message)", "rasa/core/processor.py", "parse_message"),
     ("policy ensemble (predict next action)", "rasa/core/processor.py", "predict_next_with_tracker_if_should"),
@@ -54,20 +54,31 @@ def main() -> None:
         dump()
 
 
-def breakdown(path: str, messages: int) -> List[Dict]:
+def breakdown(path: str, messages: int) -> list[dict]:
     """Milliseconds per message for each stage of STAGES, and the share of all profiled time."""
     stats = pstats.Stats(str(path))
     total = sum(tt for (_, _, tt, _, _) in stats.stats.values())
-    stages: Dict[str, float] = {}
+    stages: dict[str, float] = {}
     for stage, fragment, function in STAGES:
         stages.setdefault(stage, 0.0)
         for (filename, _, name), (_, _, _, cumulative, _) in stats.stats.items():
             if name == function and fragment in filename:
                 stages[stage] += cumulative
-    rows = [{"stage": stage, "ms_per_message": round(1000 * seconds / max(1, messages), 2),
-             "share_of_profiled": round(seconds / total, 3) if total else 0.0} for stage, seconds in stages.items()]
-    rows.append({"stage": "all profiled time in the server's main thread",
-                 "ms_per_message": round(1000 * total / max(1, messages), 2), "share_of_profiled": 1.0})
+    rows = [
+        {
+            "stage": stage,
+            "ms_per_message": round(1000 * seconds / max(1, messages), 2),
+            "share_of_profiled": round(seconds / total, 3) if total else 0.0,
+        }
+        for stage, seconds in stages.items()
+    ]
+    rows.append(
+        {
+            "stage": "all profiled time in the server's main thread",
+            "ms_per_message": round(1000 * total / max(1, messages), 2),
+            "share_of_profiled": 1.0,
+        }
+    )
     return rows
 
 

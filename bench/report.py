@@ -1,7 +1,9 @@
 """Writes bench/results.md, bench/results.json and the plots from the figures bench/run.py measured."""
+
 import json
 import pathlib
-from typing import Any, Dict, List, Optional
+from functools import partial
+from typing import Any
 
 NAMES = {"project": "this project", "default": "Rasa default pipeline"}
 
@@ -14,11 +16,11 @@ def _f(x: Any, digits: int = 1, unit: str = "") -> str:
     return f"{x}{unit}"
 
 
-def _pct(x: Optional[float]) -> str:
+def _pct(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
-def _get(d: Optional[dict], *keys, default=None):
+def _get(d: dict | None, *keys, default=None):
     for key in keys:
         if not isinstance(d, dict) or key not in d:
             return default
@@ -26,18 +28,18 @@ def _get(d: Optional[dict], *keys, default=None):
     return d
 
 
-def _rate_row(stacks: dict, name: str, rate: int) -> Optional[dict]:
+def _rate_row(stacks: dict, name: str, rate: int) -> dict | None:
     for row in _get(stacks, name, "rates", default=[]):
         if row["offered_per_s"] == rate:
             return row
     return None
 
 
-def _met(ok: Optional[bool]) -> str:
+def _met(ok: bool | None) -> str:
     return "n/a" if ok is None else ("**met**" if ok else "**missed**")
 
 
-def targets(r: dict) -> List[dict]:
+def targets(r: dict) -> list[dict]:
     from run import TARGETS  # noqa: E402
 
     stacks, training, dev = r.get("stacks", {}), r.get("training", {}), r.get("dev_set", {})
@@ -54,33 +56,49 @@ def targets(r: dict) -> List[dict]:
     if best:
         tuned_text = f"; tuned ({best[0]}): {best[1]['saturation']['throughput_per_s']}/s"
         if default_tuned:
-            tuned_text += (f" vs the default pipeline with the same deployment {default_tuned}/s: "
-                           f"{best[1]['saturation']['throughput_per_s'] / default_tuned:.2f}x")
+            tuned_text += (
+                f" vs the default pipeline with the same deployment {default_tuned}/s: "
+                f"{best[1]['saturation']['throughput_per_s'] / default_tuned:.2f}x"
+            )
     reason = ""
     if ratio is not None and ratio < TARGETS["saturation_ratio"]:
-        reason = (f"both servers are CPU-bound on one core (this project {_get(stacks, 'project', 'saturation', 'server_cores', 'rasa')}, "
-                  f"default {_get(stacks, 'default', 'saturation', 'server_cores', 'rasa')} cores; one Sanic worker = one "
-                  f"Python thread), and the NLU model is a small part of a message's CPU time: most goes to Rasa's "
-                  f"tracker store, policies and actions, the same for both (profile, section 5)")
-    rows.append({"target": f"saturation throughput >= {TARGETS['saturation_ratio']:.0f}x the default pipeline's",
-                 "measured": f"as configured: {_f(sat['project'])}/s vs {_f(sat['default'])}/s: {_f(ratio, 2)}x{tuned_text}",
-                 "met": None if ratio is None else ratio >= TARGETS["saturation_ratio"], "reason": reason})
+        cores = {name: _get(stacks, name, "saturation", "server_cores", "rasa") for name in ("project", "default")}
+        reason = (
+            f"both servers are CPU-bound on one core (this project {cores['project']}, "
+            f"default {cores['default']} cores; one Sanic worker = one "
+            f"Python thread), and the NLU model is a small part of a message's CPU time: most goes to Rasa's "
+            f"tracker store, policies and actions, the same for both (profile, section 5)"
+        )
+    rows.append(
+        {
+            "target": f"saturation throughput >= {TARGETS['saturation_ratio']:.0f}x the default pipeline's",
+            "measured": f"as configured: {_f(sat['project'])}/s vs {_f(sat['default'])}/s: {_f(ratio, 2)}x{tuned_text}",
+            "met": None if ratio is None else ratio >= TARGETS["saturation_ratio"],
+            "reason": reason,
+        }
+    )
     row100 = {n: _rate_row(stacks, n, 100) for n in NAMES}
     p95 = _get(row100, "project", "p95_ms")
     reason = ""
     if p95 is not None and p95 > TARGETS["p95_at_100_ms"]:
-        reason = (f"100/s is above the capacity of one server process as configured ({_f(sat['project'])}/s closed "
-                  f"loop; {row100['project']['server_cores']['rasa']} cores busy at 100/s, CPU wait "
-                  f"{_f(row100['project'].get('server_cpu_wait_share'), 2)}): messages queue")
+        reason = (
+            f"100/s is above the capacity of one server process as configured ({_f(sat['project'])}/s closed "
+            f"loop; {row100['project']['server_cores']['rasa']} cores busy at 100/s, CPU wait "
+            f"{_f(row100['project'].get('server_cpu_wait_share'), 2)}): messages queue"
+        )
     tuned_p95 = ""
     if best and "at_100" in best[1]:
         tuned_p95 = f"; tuned ({best[0]}): {_f(best[1]['at_100']['p95_ms'])} ms, {best[1]['at_100']['errors']} errors"
-    rows.append({"target": f"p95 <= {TARGETS['p95_at_100_ms']:.0f} ms at 100 messages/s offered",
-                 "measured": f"as configured: {_f(p95)} ms, {_get(row100, 'project', 'errors')} errors (default pipeline: "
-                             f"{_f(_get(row100, 'default', 'p95_ms'))} ms, {_get(row100, 'default', 'errors')} errors)"
-                             f"{tuned_p95}",
-                 "met": None if p95 is None else p95 <= TARGETS["p95_at_100_ms"] and row100["project"]["errors"] == 0,
-                 "reason": reason})
+    rows.append(
+        {
+            "target": f"p95 <= {TARGETS['p95_at_100_ms']:.0f} ms at 100 messages/s offered",
+            "measured": f"as configured: {_f(p95)} ms, {_get(row100, 'project', 'errors')} errors (default pipeline: "
+            f"{_f(_get(row100, 'default', 'p95_ms'))} ms, {_get(row100, 'default', 'errors')} errors)"
+            f"{tuned_p95}",
+            "met": None if p95 is None else p95 <= TARGETS["p95_at_100_ms"] and row100["project"]["errors"] == 0,
+            "reason": reason,
+        }
+    )
     if dev.get("project") and dev.get("default"):
         parts, ok, worse = [], True, []
         for lang in sorted(dev["project"]["by_language"]):
@@ -90,32 +108,56 @@ def targets(r: dict) -> List[dict]:
             if b is not None and a < b:
                 ok = False
                 worse.append(lang)
-        rows.append({"target": "dev-set accuracy >= the default pipeline's, per language", "measured": "; ".join(parts),
-                     "met": ok, "reason": "" if ok else f"lower in {', '.join(worse)} (see section 1)"})
+        rows.append(
+            {
+                "target": "dev-set accuracy >= the default pipeline's, per language",
+                "measured": "; ".join(parts),
+                "met": ok,
+                "reason": "" if ok else f"lower in {', '.join(worse)} (see section 1)",
+            }
+        )
     t = _get(training, "project", "wall_s")
-    rows.append({"target": f"training from scratch <= {TARGETS['train_s'] / 60:.0f} min",
-                 "measured": f"{_f(t)} s (default pipeline: {_f(_get(training, 'default', 'wall_s'))} s)",
-                 "met": None if t is None else t <= TARGETS["train_s"], "reason": ""})
+    rows.append(
+        {
+            "target": f"training from scratch <= {TARGETS['train_s'] / 60:.0f} min",
+            "measured": f"{_f(t)} s (default pipeline: {_f(_get(training, 'default', 'wall_s'))} s)",
+            "met": None if t is None else t <= TARGETS["train_s"],
+            "reason": "",
+        }
+    )
     s = _get(stacks, "project", "start_s")
-    rows.append({"target": f"server start to first answer <= {TARGETS['start_s']:.0f} s",
-                 "measured": f"{_f(s)} s (default pipeline: {_f(_get(stacks, 'default', 'start_s'))} s)",
-                 "met": None if s is None else s <= TARGETS["start_s"], "reason": ""})
+    rows.append(
+        {
+            "target": f"server start to first answer <= {TARGETS['start_s']:.0f} s",
+            "measured": f"{_f(s)} s (default pipeline: {_f(_get(stacks, 'default', 'start_s'))} s)",
+            "met": None if s is None else s <= TARGETS["start_s"],
+            "reason": "",
+        }
+    )
     rest = _get(stacks, "project", "rss_at_rest_mb", "rasa")
     peak = _get(stacks, "project", "peak_rss_under_load_mb", "rasa")
     workers = [(k, v) for k, v in tuned_project.items() if "workers" in k]
-    workers_text = "".join(f"; {k}: {v['rss_at_rest_mb']['rasa']} MB at rest (PSS "
-                           f"{v['rss_at_rest_mb'].get('rasa_pss', 'n/a')} MB), "
-                           f"{max(v['at_100']['peak_rss_mb']['rasa'], v['saturation']['peak_rss_mb']['rasa'])} MB peak, "
-                           f"summed over {v['rss_at_rest_mb'].get('rasa_processes', 'its')} processes" for k, v in workers)
-    rows.append({"target": f"Rasa server RSS <= {TARGETS['rss_mb'] / 1000:.1f} GB",
-                 "measured": f"{_f(rest)} MB at rest, {_f(peak)} MB peak under load (default pipeline: "
-                             f"{_f(_get(stacks, 'default', 'rss_at_rest_mb', 'rasa'))} / "
-                             f"{_f(_get(stacks, 'default', 'peak_rss_under_load_mb', 'rasa'))} MB){workers_text}",
-                 "met": None if peak is None else max(rest, peak) <= TARGETS["rss_mb"], "reason": ""})
+    workers_text = "".join(
+        f"; {k}: {v['rss_at_rest_mb']['rasa']} MB at rest (PSS "
+        f"{v['rss_at_rest_mb'].get('rasa_pss', 'n/a')} MB), "
+        f"{max(v['at_100']['peak_rss_mb']['rasa'], v['saturation']['peak_rss_mb']['rasa'])} MB peak, "
+        f"summed over {v['rss_at_rest_mb'].get('rasa_processes', 'its')} processes"
+        for k, v in workers
+    )
+    rows.append(
+        {
+            "target": f"Rasa server RSS <= {TARGETS['rss_mb'] / 1000:.1f} GB",
+            "measured": f"{_f(rest)} MB at rest, {_f(peak)} MB peak under load (default pipeline: "
+            f"{_f(_get(stacks, 'default', 'rss_at_rest_mb', 'rasa'))} / "
+            f"{_f(_get(stacks, 'default', 'peak_rss_under_load_mb', 'rasa'))} MB){workers_text}",
+            "met": None if peak is None else max(rest, peak) <= TARGETS["rss_mb"],
+            "reason": "",
+        }
+    )
     return rows
 
 
-def plot_latency(r: dict, out: pathlib.Path) -> Optional[str]:
+def plot_latency(r: dict, out: pathlib.Path) -> str | None:
     stacks = r.get("stacks")
     if not stacks:
         return None
@@ -130,12 +172,24 @@ def plot_latency(r: dict, out: pathlib.Path) -> Optional[str]:
         rows = stack.get("rates", [])
         xs = [row["offered_per_s"] for row in rows]
         for q, style in (("p50_ms", "-"), ("p95_ms", "--")):
-            ax.plot(xs, [row[q] for row in rows], style, marker="o", color=colours.get(name),
-                    label=f"{NAMES.get(name, name)} {q[:3]}")
+            ax.plot(
+                xs,
+                [row[q] for row in rows],
+                style,
+                marker="o",
+                color=colours.get(name),
+                label=f"{NAMES.get(name, name)} {q[:3]}",
+            )
         for row in rows:
             if row["errors"]:
-                ax.annotate(f"{max(1, round(100 * row['error_rate']))}% err", (row["offered_per_s"], row["p95_ms"] or 1),
-                            textcoords="offset points", xytext=(4, 6), fontsize=7, color=colours.get(name))
+                ax.annotate(
+                    f"{max(1, round(100 * row['error_rate']))}% err",
+                    (row["offered_per_s"], row["p95_ms"] or 1),
+                    textcoords="offset points",
+                    xytext=(4, 6),
+                    fontsize=7,
+                    color=colours.get(name),
+                )
     ax.axhline(150, color="grey", linewidth=0.8, linestyle=":")
     ax.text(9, 160, "target p95 150 ms", fontsize=7, color="grey")
     ax.set_yscale("log")
@@ -150,7 +204,7 @@ def plot_latency(r: dict, out: pathlib.Path) -> Optional[str]:
     return "latency.png"
 
 
-def plot_conversation_length(r: dict, out: pathlib.Path) -> Optional[str]:
+def plot_conversation_length(r: dict, out: pathlib.Path) -> str | None:
     stacks = r.get("stacks")
     if not stacks or not all("long" in s for s in stacks.values()):
         return None
@@ -174,7 +228,7 @@ def plot_conversation_length(r: dict, out: pathlib.Path) -> Optional[str]:
     return "conversation-length.png"
 
 
-def _dev_rows(dev: dict) -> List[str]:
+def _dev_rows(dev: dict) -> list[str]:
     p, d = dev.get("project"), dev.get("default")
     names = [n for n in ("project", "default") if dev.get(n)]
     lines = ["| | " + " | ".join(NAMES[n] for n in names) + " |", "|---|" + "---|" * len(names)]
@@ -182,43 +236,53 @@ def _dev_rows(dev: dict) -> List[str]:
     def row(label, fn):
         lines.append(f"| {label} | " + " | ".join(fn(dev[n]) for n in names) + " |")
 
+    def by_language(s, lang, key):
+        return _f(_get(s, "by_language", lang, key), 3)
+
     row("messages", lambda s: str(s["n"]))
     row("accuracy (all)", lambda s: f"{s['accuracy']:.3f}")
     row("macro-F1 (all)", lambda s: f"{s['macro_f1']:.3f}")
     for lang in sorted((p or d)["by_language"]):
-        row(f"accuracy {lang} (n={(p or d)['by_language'][lang]['n']})",
-            lambda s: _f(_get(s, "by_language", lang, "accuracy"), 3))
-        row(f"macro-F1 {lang}", lambda s: _f(_get(s, "by_language", lang, "macro_f1"), 3))
+        row(
+            f"accuracy {lang} (n={(p or d)['by_language'][lang]['n']})", partial(by_language, lang=lang, key="accuracy")
+        )
+        row(f"macro-F1 {lang}", partial(by_language, lang=lang, key="macro_f1"))
     row("safety-topic recall", lambda s: f"{s['safety_recall']:.3f} ({s['safety_missed']} missed)")
     row("safety false alarms (non-safety messages read as a safety topic)", lambda s: str(s["safety_false_alarms"]))
     row("out-of-scope recall", lambda s: f"{s['out_of_scope_recall']:.3f}")
     row("answered `nlu_fallback` (no topic; counted as wrong)", lambda s: str(s["predicted_nlu_fallback"]))
     if any(dev[n].get("with_fallback_as_out_of_scope") for n in names):
+
         def remapped(s, key, lang=None):
             m = s.get("with_fallback_as_out_of_scope")
             if not m:
                 return "(same)"
             return f"{(m['by_language'][lang] if lang else m)[key]:.3f}"
+
         row("*if `nlu_fallback` counted as out_of_scope:* accuracy", lambda s: remapped(s, "accuracy"))
         for lang in sorted((p or d)["by_language"]):
-            row(f"*... accuracy {lang}*", lambda s: remapped(s, "accuracy", lang))
+            row(f"*... accuracy {lang}*", partial(remapped, key="accuracy", lang=lang))
         row("*... out-of-scope recall*", lambda s: remapped(s, "out_of_scope_recall"))
     return lines
 
 
-def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
+def markdown(r: dict, plots: dict[str, str | None]) -> str:
     m = r["machine"]
     stacks, training, dev = r.get("stacks", {}), r.get("training", {}), r.get("dev_set", {})
     s = r["settings"]
-    L: List[str] = ["# Benchmark results", ""]
+    L: list[str] = ["# Benchmark results", ""]
     if r.get("quick"):
-        L += ["> **Quick run (`--quick`): load phases of a few seconds, to check the harness. Not for comparison.**", ""]
+        L += [
+            "> **Quick run (`--quick`): load phases of a few seconds, to check the harness. Not for comparison.**",
+            "",
+        ]
     L += [
         f"Produced by `{r.get('command', 'python bench/run.py')}` (what `make bench` runs after training `models/`; "
         f"bench/README.md explains each figure). Run {r['started_at']} to {r['finished_at']} "
         f"({r['total_minutes']} min).",
         "",
-        "| machine | |", "|---|---|",
+        "| machine | |",
+        "|---|---|",
         f"| CPUs | {m['cpus']} ({m['cpu_model']}) |",
         f"| memory | {m['memory_gb']} GB |",
         f"| OS | {m['os']} |",
@@ -227,7 +291,8 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         f"| project commit | {m['git_commit']} |",
         f"| data | snapshot taken {r.get('snapshot', {}).get('taken_at', '?')}; same as the working tree at the end: "
         f"{'yes' if r.get('snapshot', {}).get('same_as_working_tree') else 'no'}; "
-        f"{r.get('data', {}).get('full', '?')} training examples (half-data runs: {r.get('data', {}).get('half', '?')}) |",
+        f"{r.get('data', {}).get('full', '?')} training examples "
+        f"(half-data runs: {r.get('data', {}).get('half', '?')}) |",
         f"| load average (1/5/15 min) | start {r['loadavg_start']}, end {r['loadavg_end']} (the end includes the "
         f"benchmark's own last phase) |",
         "",
@@ -238,55 +303,76 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         "jobs, the load generator, the action server, and the server's own threads, e.g. TensorFlow's thread "
         "pools or a second Sanic worker) affected a figure.",
         "",
-        "## Targets", "",
-        "| target | measured | result | measured reason when missed |", "|---|---|---|---|",
+        "## Targets",
+        "",
+        "| target | measured | result | measured reason when missed |",
+        "|---|---|---|---|",
     ]
     for t in targets(r):
         L.append(f"| {t['target']} | {t['measured']} | {_met(t['met'])} | {t['reason']} |")
 
     if dev:
-        L += ["", "## 1. Understanding: dev set (`evaluation/dev-set.yml`)", "",
-              "Both pipelines trained on the same copy of `data/` and `domain.yml`; every dev-set message parsed by "
-              "the trained model in process (`safe_harbour.evaluation.report`). The default pipeline's "
-              "FallbackClassifier (threshold 0.3) answers `nlu_fallback`, which is no topic: reported as is "
-              "(wrong), with the out_of_scope reading below for comparison only.", ""]
+        L += [
+            "",
+            "## 1. Understanding: dev set (`evaluation/dev-set.yml`)",
+            "",
+            "Both pipelines trained on the same copy of `data/` and `domain.yml`; every dev-set message parsed by "
+            "the trained model in process (`safe_harbour.evaluation.report`). The default pipeline's "
+            "FallbackClassifier (threshold 0.3) answers `nlu_fallback`, which is no topic: reported as is "
+            "(wrong), with the out_of_scope reading below for comparison only.",
+            "",
+        ]
         L += _dev_rows(dev)
 
     if stacks:
-        L += ["", "## 2. Latency and throughput through the REST channel", "",
-              f"Open loop: Poisson arrivals at each offered rate for {s['open_loop_s']} s, from about 5 x rate "
-              f"simultaneous multi-turn conversations (English, Arabic, Arabizi; bench/load.py), client timeout "
-              f"{s['client_timeout_s']:.0f} s, at most {s['max_in_flight']} requests in flight (an arrival beyond "
-              "that is an error). Latency is from the scheduled arrival to the full answer, for answered "
-              "messages; errors are timeouts, refusals and non-200 answers. Above a server's capacity the "
-              "percentiles describe only the messages that were answered, so read them with the error column. "
-              "Whole stack: Rasa server (one Sanic "
-              "worker, SQLite tracker store, the project's channels) and action server, both on loopback; the "
-              "load generator runs on the same machine.", ""]
+        L += [
+            "",
+            "## 2. Latency and throughput through the REST channel",
+            "",
+            f"Open loop: Poisson arrivals at each offered rate for {s['open_loop_s']} s, from about 5 x rate "
+            f"simultaneous multi-turn conversations (English, Arabic, Arabizi; bench/load.py), client timeout "
+            f"{s['client_timeout_s']:.0f} s, at most {s['max_in_flight']} requests in flight (an arrival beyond "
+            "that is an error). Latency is from the scheduled arrival to the full answer, for answered "
+            "messages; errors are timeouts, refusals and non-200 answers. Above a server's capacity the "
+            "percentiles describe only the messages that were answered, so read them with the error column. "
+            "Whole stack: Rasa server (one Sanic "
+            "worker, SQLite tracker store, the project's channels) and action server, both on loopback; the "
+            "load generator runs on the same machine.",
+            "",
+        ]
         if plots.get("latency"):
             L += [f"![latency against offered load]({plots['latency']})", ""]
-        L += ["| offered /s | pipeline | answered /s | p50 ms | p95 ms | p99 ms | errors | server cores | CPU wait |",
-              "|---|---|---|---|---|---|---|---|---|"]
+        L += [
+            "| offered /s | pipeline | answered /s | p50 ms | p95 ms | p99 ms | errors | server cores | CPU wait |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for rate in s["rates_per_s"]:
             for name in stacks:
                 row = _rate_row(stacks, name, rate)
                 if row:
-                    L.append(f"| {rate} | {NAMES[name]} | {row['throughput_per_s']} | {_f(row['p50_ms'])} | "
-                             f"{_f(row['p95_ms'])} | {_f(row['p99_ms'])} | {row['errors']} ({_pct(row['error_rate'])}) | "
-                             f"{row['server_cores']['rasa']} | {_f(row.get('server_cpu_wait_share'), 2)} |")
-        L += ["", f"Saturation (closed loop: {s['closed_loop']['conversations']} conversations, each sending its "
-                  f"next message as soon as the answer arrives, {s['closed_loop']['seconds']} s):", "",
-              "| pipeline | throughput /s | p50 ms | p95 ms | p99 ms | errors | server cores | CPU wait |",
-              "|---|---|---|---|---|---|---|---|"]
+                    L.append(
+                        f"| {rate} | {NAMES[name]} | {row['throughput_per_s']} | {_f(row['p50_ms'])} | "
+                        f"{_f(row['p95_ms'])} | {_f(row['p99_ms'])} | {row['errors']} ({_pct(row['error_rate'])}) | "
+                        f"{row['server_cores']['rasa']} | {_f(row.get('server_cpu_wait_share'), 2)} |"
+                    )
+        L += [
+            "",
+            f"Saturation (closed loop: {s['closed_loop']['conversations']} conversations, each sending its "
+            f"next message as soon as the answer arrives, {s['closed_loop']['seconds']} s):",
+            "",
+            "| pipeline | throughput /s | p50 ms | p95 ms | p99 ms | errors | server cores | CPU wait |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for name, stack in stacks.items():
             row = stack.get("saturation")
             if row:
-                L.append(f"| {NAMES[name]} | **{row['throughput_per_s']}** | {_f(row['p50_ms'])} | {_f(row['p95_ms'])} | "
-                         f"{_f(row['p99_ms'])} | {row['errors']} | {row['server_cores']['rasa']} | "
-                         f"{_f(row.get('server_cpu_wait_share'), 2)} |")
+                L.append(
+                    f"| {NAMES[name]} | **{row['throughput_per_s']}** | {_f(row['p50_ms'])} | {_f(row['p95_ms'])} | "
+                    f"{_f(row['p99_ms'])} | {row['errors']} | {row['server_cores']['rasa']} | "
+                    f"{_f(row.get('server_cpu_wait_share'), 2)} |"
+                )
 
-    L += ["", "## 3. Cost", "",
-          "| | " + " | ".join(NAMES.values()) + " |", "|---|---|---|"]
+    L += ["", "## 3. Cost", "", "| | " + " | ".join(NAMES.values()) + " |", "|---|---|---|"]
 
     def cost(label, fn):
         L.append(f"| {label} | " + " | ".join(fn(n) for n in NAMES) + " |")
@@ -298,27 +384,41 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         note = f" (cached: trained {t['trained_at']})" if t.get("cached") and key == "wall_s" else ""
         return f"{_f(t.get(key), 1)}{unit}{note}"
 
-    cost("training from scratch, wall time (load average after training)",
-         lambda n: f"{train_cell(n, 'wall_s', ' s')} ({_get(training, n, 'loadavg_after', default='n/a')})")
+    cost(
+        "training from scratch, wall time (load average after training)",
+        lambda n: f"{train_cell(n, 'wall_s', ' s')} ({_get(training, n, 'loadavg_after', default='n/a')})",
+    )
     cost("training CPU time (user + system)", lambda n: train_cell(n, "cpu_s", " s"))
     cost("training peak memory (RSS)", lambda n: train_cell(n, "peak_rss_mb", " MB"))
     cost("model size (tar.gz)", lambda n: train_cell(n, "model_mb", " MB"))
     cost("server start to first answer", lambda n: _f(_get(stacks, n, "start_s"), 1, " s"))
     cost("Rasa server RSS at rest", lambda n: _f(_get(stacks, n, "rss_at_rest_mb", "rasa"), 0, " MB"))
     cost("Rasa server RSS, peak under load", lambda n: _f(_get(stacks, n, "peak_rss_under_load_mb", "rasa"), 0, " MB"))
-    cost("action server RSS, peak under load",
-         lambda n: _f(_get(stacks, n, "peak_rss_under_load_mb", "actions"), 0, " MB"))
+    cost(
+        "action server RSS, peak under load",
+        lambda n: _f(_get(stacks, n, "peak_rss_under_load_mb", "actions"), 0, " MB"),
+    )
 
     growth = r.get("growth", {})
     if growth or training.get("project-half"):
-        L += ["", "## 4. Growth", "", "### Training data doubling (half of every intent's examples, then all)", "",
-              "| | " + " | ".join(f"{NAMES[n]}: half / full" for n in NAMES) + " |", "|---|---|---|"]
+        L += [
+            "",
+            "## 4. Growth",
+            "",
+            "### Training data doubling (half of every intent's examples, then all)",
+            "",
+            "| | " + " | ".join(f"{NAMES[n]}: half / full" for n in NAMES) + " |",
+            "|---|---|---|",
+        ]
 
         def pair(fn):
             return " | ".join(f"{fn(n + '-half')} / {fn(n)}" for n in NAMES)
 
-        L.append(f"| training examples | " + " | ".join(
-            f"{r.get('data', {}).get('half')} / {r.get('data', {}).get('full')}" for _ in NAMES) + " |")
+        L.append(
+            "| training examples | "
+            + " | ".join(f"{r.get('data', {}).get('half')} / {r.get('data', {}).get('full')}" for _ in NAMES)
+            + " |"
+        )
         L.append(f"| training wall time (s) | {pair(lambda k: _f(_get(training, k, 'wall_s')))} |")
         L.append(f"| training CPU time (s) | {pair(lambda k: _f(_get(training, k, 'cpu_s')))} |")
         L.append(f"| training peak RSS (MB) | {pair(lambda k: _f(_get(training, k, 'peak_rss_mb')))} |")
@@ -333,71 +433,108 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
 
         L.append(f"| p50 at 25 msg/s (ms) | {pair(lambda k: at25(k, 'p50_ms'))} |")
         L.append(f"| p95 at 25 msg/s (ms) | {pair(lambda k: at25(k, 'p95_ms'))} |")
-        L.append(f"| server start (s) | {pair(lambda k: _f(_get(growth, k, 'start_s') if k.endswith('-half') else _get(stacks, k, 'start_s')))} |")
+
+        def start_s(k):
+            return _f(_get(growth, k, "start_s") if k.endswith("-half") else _get(stacks, k, "start_s"))
+
+        L.append(f"| server start (s) | {pair(start_s)} |")
     if stacks and all("long" in st for st in stacks.values()):
-        L += ["", "### Long conversations", "",
-              f"One conversation of 50 messages at a time, no other load, SQLite tracker store as configured "
-              f"(median over {next(iter(stacks.values()))['long']['repeats']} conversations).", ""]
+        L += [
+            "",
+            "### Long conversations",
+            "",
+            f"One conversation of 50 messages at a time, no other load, SQLite tracker store as configured "
+            f"(median over {next(iter(stacks.values()))['long']['repeats']} conversations).",
+            "",
+        ]
         if plots.get("conversation_length"):
             L += [f"![latency by message number]({plots['conversation_length']})", ""]
-        L += ["| pipeline | message 1 (ms) | message 50 (ms) | median of messages 1-5 | median of messages 46-50 |",
-              "|---|---|---|---|---|"]
+        L += [
+            "| pipeline | message 1 (ms) | message 50 (ms) | median of messages 1-5 | median of messages 46-50 |",
+            "|---|---|---|---|---|",
+        ]
         for name, st in stacks.items():
             lg = st["long"]
-            L.append(f"| {NAMES[name]} | {_f(lg['message1_ms'])} | {_f(lg['message50_ms'])} | "
-                     f"{_f(lg['first5_median_ms'])} | {_f(lg['last5_median_ms'])} |")
+            L.append(
+                f"| {NAMES[name]} | {_f(lg['message1_ms'])} | {_f(lg['message50_ms'])} | "
+                f"{_f(lg['first5_median_ms'])} | {_f(lg['last5_median_ms'])} |"
+            )
 
     prof = r.get("profile")
     if prof or r.get("tuning"):
         L += ["", "## 5. Making it fast", ""]
     if prof:
-        L += ["### Where the time goes (cProfile of the Rasa server under load)", "",
-              "Closed loop of 20 conversations; milliseconds of the server's main thread per answered message "
-              "(wall-clock time while each function runs, so waiting for the disk counts; the profiler itself "
-              "slows Python down, so compare stages with each other rather than with the latencies above). "
-              "The whole message contains the other stages, and some stages nest (running actions includes "
-              "rendering responses), so they do not add up exactly. Columns: this project as configured, this "
-              "project with the speed-ups of `bench/speedups.py`, and the default pipeline as configured.", "",
-              "| stage | " + " | ".join(f"{k}: ms/msg (share)" for k in prof) + " |",
-              "|---|" + "---|" * len(prof)]
+        L += [
+            "### Where the time goes (cProfile of the Rasa server under load)",
+            "",
+            "Closed loop of 20 conversations; milliseconds of the server's main thread per answered message "
+            "(wall-clock time while each function runs, so waiting for the disk counts; the profiler itself "
+            "slows Python down, so compare stages with each other rather than with the latencies above). "
+            "The whole message contains the other stages, and some stages nest (running actions includes "
+            "rendering responses), so they do not add up exactly. Columns: this project as configured, this "
+            "project with the speed-ups of `bench/speedups.py`, and the default pipeline as configured.",
+            "",
+            "| stage | " + " | ".join(f"{k}: ms/msg (share)" for k in prof) + " |",
+            "|---|" + "---|" * len(prof),
+        ]
         stages = [row["stage"] for row in next(iter(prof.values()))["breakdown"]]
         for stage in stages:
             cells = []
-            for k, v in prof.items():
+            for v in prof.values():
                 row = next((x for x in v["breakdown"] if x["stage"] == stage), None)
                 cells.append(f"{row['ms_per_message']} ({_pct(row['share_of_profiled'])})" if row else "n/a")
             L.append(f"| {stage} | " + " | ".join(cells) + " |")
-        L.append("| throughput while profiled (/s) | " + " | ".join(
-            str(v["load"]["throughput_per_s"]) for v in prof.values()) + " |")
-        L.append("| server cores / CPU wait while profiled | " + " | ".join(
-            f"{v['load']['server_cores']['rasa']} / {_f(v['load'].get('server_cpu_wait_share'), 2)}"
-            for v in prof.values()) + " |")
+        L.append(
+            "| throughput while profiled (/s) | "
+            + " | ".join(str(v["load"]["throughput_per_s"]) for v in prof.values())
+            + " |"
+        )
+        L.append(
+            "| server cores / CPU wait while profiled | "
+            + " | ".join(
+                f"{v['load']['server_cores']['rasa']} / {_f(v['load'].get('server_cpu_wait_share'), 2)}"
+                for v in prof.values()
+            )
+            + " |"
+        )
     tuning = r.get("tuning")
     if tuning:
-        L += ["", "### Variants (before / after)", "",
-              f"Each variant started fresh; open loop at 100 messages/s for {tuning_seconds(r)[0]} s, then the "
-              f"closed loop of {s['closed_loop']['conversations']} conversations for {tuning_seconds(r)[1]} s.", "",
-              "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s | server cores | CPU wait |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+        L += [
+            "",
+            "### Variants (before / after)",
+            "",
+            f"Each variant started fresh; open loop at 100 messages/s for {tuning_seconds(r)[0]} s, then the "
+            f"closed loop of {s['closed_loop']['conversations']} conversations for {tuning_seconds(r)[1]} s.",
+            "",
+            "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s "
+            "| server cores | CPU wait |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for label, v in tuning.items():
             if "failed" in v:
                 L.append(f"| {label} | failed: {v['failed']} | | | | | | | | |")
                 continue
             a, c = v["at_100"], v["saturation"]
-            L.append(f"| {label} | {v['start_s']} | {v['rss_at_rest_mb']['rasa']} | {_f(a['p50_ms'])} | "
-                     f"{_f(a['p95_ms'])} | {_f(a['p99_ms'])} | {a['errors']} | **{c['throughput_per_s']}** | "
-                     f"{c['server_cores']['rasa']} | {_f(c.get('server_cpu_wait_share'), 2)} |")
+            L.append(
+                f"| {label} | {v['start_s']} | {v['rss_at_rest_mb']['rasa']} | {_f(a['p50_ms'])} | "
+                f"{_f(a['p95_ms'])} | {_f(a['p99_ms'])} | {a['errors']} | **{c['throughput_per_s']}** | "
+                f"{c['server_cores']['rasa']} | {_f(c.get('server_cpu_wait_share'), 2)} |"
+            )
     if r.get("failed_steps"):
         L += ["", "## Failed steps", ""] + [f"- {k}: `{v}`" for k, v in r["failed_steps"].items()]
-    L += ["", "## Notes", "",
-          "- The per-IP and per-conversation rate limits are switched off for the benchmark "
-          "(`RATE_LIMIT_IP_PER_MINUTE=0`, `RATE_LIMIT_SENDER_PER_MINUTE=0`): all load comes from one loopback "
-          "address.",
-          "- The default pipeline is served with the project's channels, endpoints and action server; only the "
-          "model differs. It has no LanguagePolicy, so it answers in English whatever the language.",
-          "- Models served by the benchmark are linked into `models/bench/` while a server runs (the server only "
-          "loads models from `models/`), and removed afterwards.",
-          ""]
+    L += [
+        "",
+        "## Notes",
+        "",
+        "- The per-IP and per-conversation rate limits are switched off for the benchmark "
+        "(`RATE_LIMIT_IP_PER_MINUTE=0`, `RATE_LIMIT_SENDER_PER_MINUTE=0`): all load comes from one loopback "
+        "address.",
+        "- The default pipeline is served with the project's channels, endpoints and action server; only the "
+        "model differs. It has no LanguagePolicy, so it answers in English whatever the language.",
+        "- Models served by the benchmark are linked into `models/bench/` while a server runs (the server only "
+        "loads models from `models/`), and removed afterwards.",
+        "",
+    ]
     return "\n".join(L)
 
 

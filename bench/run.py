@@ -8,6 +8,7 @@ git). The default-pipeline models are kept there with the fingerprint of the dat
 reused while it matches, with their training figures (training DIET and TED takes tens of minutes here);
 --fresh retrains them. --quick runs every step with short load phases (a few seconds) to check the harness.
 """
+
 import argparse
 import asyncio
 import datetime
@@ -16,7 +17,6 @@ import json
 import os
 import pathlib
 import platform
-import random
 import secrets
 import shutil
 import signal
@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from typing import Dict, List, Optional
+from functools import partial
 
 import requests
 import yaml
@@ -39,6 +39,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(PROJECT_ROOT))
 
 import load  # noqa: E402  (bench/load.py)
+
 from safe_harbour.evaluation.sets import DEV_SET_PATH  # noqa: E402
 
 RATES = [10, 25, 50, 100, 150]
@@ -49,11 +50,11 @@ TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 TARGETS = {
-    "saturation_ratio": 3.0,      # saturation throughput >= 3x the default pipeline's
-    "p95_at_100_ms": 150.0,       # p95 <= 150 ms at 100 messages/s offered
-    "train_s": 180.0,             # training from scratch <= 3 minutes
-    "start_s": 15.0,              # server start to first answer <= 15 s
-    "rss_mb": 1200.0,             # server RSS <= 1.2 GB
+    "saturation_ratio": 3.0,  # saturation throughput >= 3x the default pipeline's
+    "p95_at_100_ms": 150.0,  # p95 <= 150 ms at 100 messages/s offered
+    "train_s": 180.0,  # training from scratch <= 3 minutes
+    "start_s": 15.0,  # server start to first answer <= 15 s
+    "rss_mb": 1200.0,  # server RSS <= 1.2 GB
 }
 
 
@@ -67,8 +68,9 @@ def rasa_bin() -> str:
 
 # ---------------------------------------------------------------- /proc: memory and CPU of process trees
 
-def _children() -> Dict[int, List[int]]:
-    tree: Dict[int, List[int]] = {}
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -81,7 +83,7 @@ def _children() -> Dict[int, List[int]]:
     return tree
 
 
-def tree_pids(pid: int) -> List[int]:
+def tree_pids(pid: int) -> list[int]:
     tree, pids, todo = _children(), [], [pid]
     while todo:
         p = todo.pop()
@@ -98,7 +100,7 @@ def tree_rss_mb(pid: int) -> float:
                 total += int(f.read().split()[1]) * PAGE
         except OSError:
             pass
-    return total / 2 ** 20
+    return total / 2**20
 
 
 def tree_pss_mb(pid: int) -> float:
@@ -149,7 +151,7 @@ def loadavg() -> str:
 class Sampler:
     """Polls the RSS of process trees in a thread; `peak` holds the largest sum seen per name."""
 
-    def __init__(self, pids: Dict[str, int], every_s: float = 0.5) -> None:
+    def __init__(self, pids: dict[str, int], every_s: float = 0.5) -> None:
         self.pids, self.every_s = pids, every_s
         self.peak = {name: 0.0 for name in pids}
         self._stop = threading.Event()
@@ -172,6 +174,7 @@ class Sampler:
 
 # ---------------------------------------------------------------- data snapshot, half data, fingerprints
 
+
 def take_snapshot(target: pathlib.Path) -> None:
     if target.exists():
         shutil.rmtree(target)
@@ -184,7 +187,10 @@ def take_snapshot(target: pathlib.Path) -> None:
 
 def snapshot_matches_tree(snapshot: pathlib.Path) -> bool:
     """True when data/, domain.yml and config.yml of the working tree equal the snapshot's."""
-    pairs = [(snapshot / "domain.yml", PROJECT_ROOT / "domain.yml"), (snapshot / "config.yml", PROJECT_ROOT / "config.yml")]
+    pairs = [
+        (snapshot / "domain.yml", PROJECT_ROOT / "domain.yml"),
+        (snapshot / "config.yml", PROJECT_ROOT / "config.yml"),
+    ]
     ours = sorted(p.relative_to(snapshot / "data") for p in (snapshot / "data").rglob("*") if p.is_file())
     theirs = sorted(p.relative_to(PROJECT_ROOT / "data") for p in (PROJECT_ROOT / "data").rglob("*") if p.is_file())
     if ours != theirs:
@@ -198,10 +204,11 @@ class _Literal(str):
 
 
 yaml.SafeDumper.add_representer(
-    _Literal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|"))
+    _Literal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+)
 
 
-def halve_data(source: pathlib.Path, target: pathlib.Path) -> Dict[str, int]:
+def halve_data(source: pathlib.Path, target: pathlib.Path) -> dict[str, int]:
     """Copies a data dir keeping every second example of every intent in each NLU file (the first, third, ...)."""
     counts = {"full": 0, "half": 0}
     for path in sorted(source.rglob("*.yml")):
@@ -219,13 +226,14 @@ def halve_data(source: pathlib.Path, target: pathlib.Path) -> Dict[str, int]:
             counts["full"] += len(lines)
             counts["half"] += len(kept)
             item["examples"] = _Literal("\n".join(line.strip() for line in kept) + "\n")
-        out.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=10 ** 6), encoding="utf-8")
+        out.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=10**6), encoding="utf-8")
     return counts
 
 
 def fingerprint(snapshot: pathlib.Path, data_dir: str, config: str) -> str:
     digest = hashlib.sha256()
     import rasa
+
     digest.update(rasa.__version__.encode())
     for path in [snapshot / config, snapshot / "domain.yml", *sorted((snapshot / data_dir).rglob("*"))]:
         if path.is_file():
@@ -236,16 +244,31 @@ def fingerprint(snapshot: pathlib.Path, data_dir: str, config: str) -> str:
 
 # ---------------------------------------------------------------- training
 
-def train(snapshot: pathlib.Path, data_dir: str, config: str, out_dir: pathlib.Path, name: str,
-          logs: pathlib.Path) -> dict:
+
+def train(
+    snapshot: pathlib.Path, data_dir: str, config: str, out_dir: pathlib.Path, name: str, logs: pathlib.Path
+) -> dict:
     """`rasa train --force` with an empty cache: wall time, peak RSS (process tree) and CPU time."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.tar.gz"):
         old.unlink()
     cache = pathlib.Path(tempfile.mkdtemp(prefix="rasa-cache-", dir=MODELS / "tmp"))
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache)}
-    command = [rasa_bin(), "train", "--domain", str(snapshot / "domain.yml"), "--data", str(snapshot / data_dir),
-               "--config", str(snapshot / config), "--out", str(out_dir), "--fixed-model-name", name, "--force"]
+    command = [
+        rasa_bin(),
+        "train",
+        "--domain",
+        str(snapshot / "domain.yml"),
+        "--data",
+        str(snapshot / data_dir),
+        "--config",
+        str(snapshot / config),
+        "--out",
+        str(out_dir),
+        "--fixed-model-name",
+        name,
+        "--force",
+    ]
     log(f"training {name} ({config}, {data_dir}) ...")
     log_path = logs / f"train-{name}.log"
     cpu_before = os.times()
@@ -263,18 +286,26 @@ def train(snapshot: pathlib.Path, data_dir: str, config: str, out_dir: pathlib.P
     if process.returncode != 0 or not model.exists():
         raise RuntimeError(f"training {name} failed (exit {process.returncode}); see {log_path}")
     result = {
-        "wall_s": round(wall, 1), "peak_rss_mb": round(peak), "model": str(model.relative_to(PROJECT_ROOT)),
-        "cpu_s": round((cpu_after.children_user + cpu_after.children_system)
-                       - (cpu_before.children_user + cpu_before.children_system), 1),
-        "model_mb": round(model.stat().st_size / 2 ** 20, 1), "trained_at": now_iso(), "cached": False,
+        "wall_s": round(wall, 1),
+        "peak_rss_mb": round(peak),
+        "model": str(model.relative_to(PROJECT_ROOT)),
+        "cpu_s": round(
+            (cpu_after.children_user + cpu_after.children_system)
+            - (cpu_before.children_user + cpu_before.children_system),
+            1,
+        ),
+        "model_mb": round(model.stat().st_size / 2**20, 1),
+        "trained_at": now_iso(),
+        "cached": False,
         "loadavg_after": loadavg(),
     }
     log(f"trained {name}: {result['wall_s']} s, peak {result['peak_rss_mb']} MB, model {result['model_mb']} MB")
     return result
 
 
-def train_cached(snapshot: pathlib.Path, data_dir: str, config: str, name: str, logs: pathlib.Path,
-                 fresh: bool) -> dict:
+def train_cached(
+    snapshot: pathlib.Path, data_dir: str, config: str, name: str, logs: pathlib.Path, fresh: bool
+) -> dict:
     """Trains unless bench/models/<name>/ holds a model of the same fingerprint (then its recorded figures)."""
     out_dir = MODELS / name
     record_path = out_dir / "record.json"
@@ -292,6 +323,7 @@ def train_cached(snapshot: pathlib.Path, data_dir: str, config: str, name: str, 
 
 # ---------------------------------------------------------------- servers
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -301,9 +333,16 @@ def free_port() -> int:
 class Stack:
     """The action server and the Rasa server (REST and the project's channels) on free loopback ports."""
 
-    def __init__(self, name: str, model: pathlib.Path, workdir: pathlib.Path,
-                 endpoints: pathlib.Path = PROJECT_ROOT / "endpoints.yml", env: Optional[Dict[str, str]] = None,
-                 profile_to: Optional[pathlib.Path] = None, speedups: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        model: pathlib.Path,
+        workdir: pathlib.Path,
+        endpoints: pathlib.Path = PROJECT_ROOT / "endpoints.yml",
+        env: dict[str, str] | None = None,
+        profile_to: pathlib.Path | None = None,
+        speedups: bool = False,
+    ) -> None:
         self.name, self.model, self.endpoints = name, model, endpoints
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -326,9 +365,9 @@ class Stack:
         self.profile_to, self.speedups = profile_to, speedups
         if speedups:
             self.env["BENCH_SPEEDUPS"] = "1"
-        self.rasa: Optional[subprocess.Popen] = None
-        self.actions: Optional[subprocess.Popen] = None
-        self.served: Optional[pathlib.Path] = None
+        self.rasa: subprocess.Popen | None = None
+        self.actions: subprocess.Popen | None = None
+        self.served: pathlib.Path | None = None
 
     def _stage_model(self) -> pathlib.Path:
         """The server only loads models from the project's models/ folder (safe_harbour.privacy.server), so
@@ -347,26 +386,47 @@ class Stack:
         self.served = self._stage_model()
         self.actions = subprocess.Popen(
             [rasa_bin(), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=PROJECT_ROOT, env=self.env, stdout=open(self.workdir / "actions.log", "w"),
-            stderr=subprocess.STDOUT, start_new_session=True)
-        command = [rasa_bin(), "run", "--model", str(self.served), "--endpoints", str(self.endpoints),
-                   "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-                   "--port", str(self.port)]
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=open(self.workdir / "actions.log", "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        command = [
+            rasa_bin(),
+            "run",
+            "--model",
+            str(self.served),
+            "--endpoints",
+            str(self.endpoints),
+            "--credentials",
+            str(PROJECT_ROOT / "credentials.yml"),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         if self.profile_to:
             command = [sys.executable, str(BENCH / "profile_server.py"), str(self.profile_to)] + command[1:]
         elif self.speedups:
             command = [sys.executable, str(BENCH / "speedups.py")] + command[1:]
         start = time.monotonic()
-        self.rasa = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env,
-                                     stdout=open(self.workdir / "rasa.log", "w"), stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.rasa = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=open(self.workdir / "rasa.log", "w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = start + 600
         while time.monotonic() < deadline:
             if self.rasa.poll() is not None:
                 raise RuntimeError(f"{self.name}: the Rasa server exited; see {self.workdir / 'rasa.log'}")
             try:
-                reply = requests.post(f"{self.url}{load.WEBHOOK}", json={"sender": "bench-start", "message": "hello"},
-                                      timeout=30)
+                reply = requests.post(
+                    f"{self.url}{load.WEBHOOK}", json={"sender": "bench-start", "message": "hello"}, timeout=30
+                )
                 if reply.status_code == 200 and reply.json():
                     break
             except requests.RequestException:
@@ -411,9 +471,13 @@ class Stack:
             if tree_cpu_s(self.rasa.pid) - before < 0.05:
                 return
 
-    def rss_mb(self) -> Dict[str, float]:
-        return {"rasa": round(tree_rss_mb(self.rasa.pid)), "actions": round(tree_rss_mb(self.actions.pid)),
-                "rasa_pss": round(tree_pss_mb(self.rasa.pid)), "rasa_processes": len(tree_pids(self.rasa.pid))}
+    def rss_mb(self) -> dict[str, float]:
+        return {
+            "rasa": round(tree_rss_mb(self.rasa.pid)),
+            "actions": round(tree_rss_mb(self.actions.pid)),
+            "rasa_pss": round(tree_pss_mb(self.rasa.pid)),
+            "rasa_processes": len(tree_pids(self.rasa.pid)),
+        }
 
     def measure(self, coroutine_factory) -> dict:
         """Runs one load phase: the client's summary plus server CPU (cores used) and peak RSS."""
@@ -425,8 +489,10 @@ class Stack:
         with Sampler({"rasa": self.rasa.pid, "actions": self.actions.pid}) as sampler:
             result = asyncio.run(coroutine_factory())
         elapsed = time.monotonic() - start
-        result["server_cores"] = {n: round((tree_cpu_s(p.pid) - cpu_before[n]) / elapsed, 2)
-                                  for n, p in (("rasa", self.rasa), ("actions", self.actions))}
+        result["server_cores"] = {
+            n: round((tree_cpu_s(p.pid) - cpu_before[n]) / elapsed, 2)
+            for n, p in (("rasa", self.rasa), ("actions", self.actions))
+        }
         result["peak_rss_mb"] = {n: round(v) for n, v in sampler.peak.items()}
         # Time the server was ready to run but another process had the CPU (other work on the machine,
         # the load generator, the action server): a measure of CPU contention during the phase.
@@ -437,6 +503,7 @@ class Stack:
 
 # ---------------------------------------------------------------- steps
 
+
 def now_iso() -> str:
     return datetime.datetime.now().isoformat(timespec="seconds")
 
@@ -445,45 +512,84 @@ def machine() -> dict:
     import rasa
     import rasa_sdk
     import sklearn
+
     meminfo = dict(line.split(":", 1) for line in pathlib.Path("/proc/meminfo").read_text().splitlines())
-    cpu_model = next((line.split(":", 1)[1].strip() for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines()
-                      if line.startswith("model name")), platform.processor())
+    cpu_model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in pathlib.Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     try:
-        tf_version = subprocess.run([sys.executable, "-c", "import tensorflow as t; print(t.__version__)"],
-                                    capture_output=True, text=True, timeout=120,
-                                    env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}).stdout.strip()
+        tf_version = subprocess.run(
+            [sys.executable, "-c", "import tensorflow as t; print(t.__version__)"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        ).stdout.strip()
     except subprocess.SubprocessError:
         tf_version = "?"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True).stdout.strip()
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "data", "domain.yml", "config.yml",
-                                 "safe_harbour", "actions"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True).stdout.strip())
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = bool(
+        subprocess.run(
+            ["git", "status", "--porcelain", "--", "data", "domain.yml", "config.yml", "safe_harbour", "actions"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     return {
-        "cpus": os.cpu_count(), "cpu_model": cpu_model,
-        "memory_gb": round(int(meminfo["MemTotal"].split()[0]) / 2 ** 20, 1),
-        "os": platform.platform(), "python": platform.python_version(), "rasa": rasa.__version__,
-        "rasa_sdk": rasa_sdk.__version__, "scikit_learn": sklearn.__version__, "tensorflow": tf_version,
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "memory_gb": round(int(meminfo["MemTotal"].split()[0]) / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "rasa": rasa.__version__,
+        "rasa_sdk": rasa_sdk.__version__,
+        "scikit_learn": sklearn.__version__,
+        "tensorflow": tf_version,
         "git_commit": commit + ("+uncommitted changes" if dirty else ""),
     }
 
 
-def dev_set(model: pathlib.Path, name: str, work: pathlib.Path) -> Optional[dict]:
+def dev_set(model: pathlib.Path, name: str, work: pathlib.Path) -> dict | None:
     out = work / f"devset-{name}"
     dev = DEV_SET_PATH
     if not dev.exists():
         log(f"no dev set at {dev}: understanding figures skipped")
         return None
     log(f"dev set: {name}")
-    subprocess.run([sys.executable, "-m", "safe_harbour.evaluation.report", "--set", "dev", "--model", str(model), "--out", str(out)],
-                   cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "safe_harbour.evaluation.report",
+            "--set",
+            "dev",
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=1800,
+    )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return summarise_dev_set(report)
 
 
 def summarise_dev_set(report: dict) -> dict:
     summary = {
-        "n": report["n"], "accuracy": report["accuracy"], "macro_f1": report["macro_f1"],
+        "n": report["n"],
+        "accuracy": report["accuracy"],
+        "macro_f1": report["macro_f1"],
         "by_language": report["by_language"],
         "safety_recall": report["safety"]["exact"],
         "safety_missed": len(report["safety"]["missed"]),
@@ -516,11 +622,13 @@ def _remapped(report: dict) -> dict:
         items.append({"lang": item["lang"], "pair": (item["topic"], predicted)})
     pairs = [i["pair"] for i in items]
     return {
-        "accuracy": accuracy(pairs), "macro_f1": macro_f1(pairs),
+        "accuracy": accuracy(pairs),
+        "macro_f1": macro_f1(pairs),
         "out_of_scope_recall": per_topic(pairs).get("out_of_scope", {}).get("recall", 0.0),
-        "by_language": {lang: {"accuracy": accuracy([i["pair"] for i in group]),
-                               "macro_f1": macro_f1([i["pair"] for i in group])}
-                        for lang, group in sorted(grouped(items, "lang").items())},
+        "by_language": {
+            lang: {"accuracy": accuracy([i["pair"] for i in group]), "macro_f1": macro_f1([i["pair"] for i in group])}
+            for lang, group in sorted(grouped(items, "lang").items())
+        },
     }
 
 
@@ -528,27 +636,48 @@ def load_sweep(stack: Stack, quick: bool) -> dict:
     duration = 4 if quick else 30
     results = {"rates": []}
     log(f"{stack.name}: warm-up")
-    stack.measure(lambda: load.open_loop(stack.url, 10, 3 if quick else 5, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT,
-                                         seed=99, tag=f"{stack.name}-warm"))
+    stack.measure(
+        lambda: load.open_loop(
+            stack.url, 10, 3 if quick else 5, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=99, tag=f"{stack.name}-warm"
+        )
+    )
     for rate in RATES:
         log(f"{stack.name}: open loop {rate}/s for {duration} s")
-        result = stack.measure(lambda: load.open_loop(stack.url, rate, duration, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT,
-                                                      seed=rate, tag=f"{stack.name}-{rate}"))
-        log(f"  p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms, errors {result['errors']}, "
-            f"{result['throughput_per_s']}/s, server {result['server_cores']['rasa']} cores")
+        result = stack.measure(
+            partial(
+                load.open_loop,
+                stack.url,
+                rate,
+                duration,
+                CLIENT_TIMEOUT_S,
+                MAX_IN_FLIGHT,
+                seed=rate,
+                tag=f"{stack.name}-{rate}",
+            )
+        )
+        log(
+            f"  p50 {result['p50_ms']} p95 {result['p95_ms']} p99 {result['p99_ms']} ms, errors {result['errors']}, "
+            f"{result['throughput_per_s']}/s, server {result['server_cores']['rasa']} cores"
+        )
         results["rates"].append(result)
     log(f"{stack.name}: closed loop, {CLOSED_CONVERSATIONS} conversations")
-    results["saturation"] = stack.measure(lambda: load.closed_loop(
-        stack.url, CLOSED_CONVERSATIONS, 5 if quick else 30, CLIENT_TIMEOUT_S, tag=f"{stack.name}-closed"))
-    log(f"  {results['saturation']['throughput_per_s']}/s, p50 {results['saturation']['p50_ms']} ms, "
-        f"errors {results['saturation']['errors']}")
+    results["saturation"] = stack.measure(
+        lambda: load.closed_loop(
+            stack.url, CLOSED_CONVERSATIONS, 5 if quick else 30, CLIENT_TIMEOUT_S, tag=f"{stack.name}-closed"
+        )
+    )
+    log(
+        f"  {results['saturation']['throughput_per_s']}/s, p50 {results['saturation']['p50_ms']} ms, "
+        f"errors {results['saturation']['errors']}"
+    )
     return results
 
 
 def long_conversations(stack: Stack, quick: bool) -> dict:
     log(f"{stack.name}: long conversations")
-    result = stack.measure(lambda: load.long_conversation(stack.url, 50, 1 if quick else 3,
-                                                          CLIENT_TIMEOUT_S, tag=f"{stack.name}-long"))
+    result = stack.measure(
+        lambda: load.long_conversation(stack.url, 50, 1 if quick else 3, CLIENT_TIMEOUT_S, tag=f"{stack.name}-long")
+    )
     medians = [m for m in result["median_ms_by_position"]]
     result["first5_median_ms"] = load.percentile([m for m in medians[:5] if m is not None], 50)
     result["last5_median_ms"] = load.percentile([m for m in medians[-5:] if m is not None], 50)
@@ -556,8 +685,15 @@ def long_conversations(stack: Stack, quick: bool) -> dict:
     return result
 
 
-def run_stack(name: str, model: pathlib.Path, work: pathlib.Path, quick: bool, sweep: bool = True,
-              growth_rate: Optional[int] = None, **stack_args) -> dict:
+def run_stack(
+    name: str,
+    model: pathlib.Path,
+    work: pathlib.Path,
+    quick: bool,
+    sweep: bool = True,
+    growth_rate: int | None = None,
+    **stack_args,
+) -> dict:
     stack = Stack(name, model, work / f"servers-{name}", **stack_args)
     result: dict = {"loadavg_before_start": loadavg()}
     try:
@@ -571,14 +707,17 @@ def run_stack(name: str, model: pathlib.Path, work: pathlib.Path, quick: bool, s
             result["long"] = long_conversations(stack, quick)
         if growth_rate:
             log(f"{name}: open loop {growth_rate}/s")
-            result["at_growth_rate"] = stack.measure(lambda: load.open_loop(
-                stack.url, growth_rate, 4 if quick else 30, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=7,
-                tag=f"{name}-g"))
+            result["at_growth_rate"] = stack.measure(
+                lambda: load.open_loop(
+                    stack.url, growth_rate, 4 if quick else 30, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=7, tag=f"{name}-g"
+                )
+            )
         for key in ("rates",):
             if key in result:
                 result["peak_rss_under_load_mb"] = {
                     n: max(r["peak_rss_mb"][n] for r in result["rates"] + [result["saturation"]])
-                    for n in ("rasa", "actions")}
+                    for n in ("rasa", "actions")
+                }
         result["rss_after_mb"] = stack.rss_mb()
     finally:
         stack.stop()
@@ -588,39 +727,52 @@ def run_stack(name: str, model: pathlib.Path, work: pathlib.Path, quick: bool, s
 TUNE_100_S, TUNE_CLOSED_S = 20, 15
 
 
-def variants() -> List[tuple]:
+def variants() -> list[tuple]:
     """(label, Stack keyword arguments) of the tuning step; each changes one thing from the baseline, the
     last two combine the changes that helped, for this project and (deployment changes being the same for
     any pipeline) for the default pipeline."""
     rows = [
         ("baseline: 1 Sanic worker, SQLite tracker store", {}),
-        ("speed-ups: action-response validator built once, TF-IDF weights in Fortran order",
-         {"speedups": True}),
-        ("Redis tracker store (record_exp = retention) instead of SQLite",
-         {"endpoints": BENCH / "endpoints-redis.yml"}),
+        ("speed-ups: action-response validator built once, TF-IDF weights in Fortran order", {"speedups": True}),
+        (
+            "Redis tracker store (record_exp = retention) instead of SQLite",
+            {"endpoints": BENCH / "endpoints-redis.yml"},
+        ),
     ]
     if postgres_url():
         rows.append(("PostgreSQL tracker store instead of SQLite", {"env": {"TRACKER_STORE_URL": postgres_url()}}))
     rows += [
-        ("2 Sanic workers + Redis lock store (SQLite tracker store)",
-         {"endpoints": BENCH / "endpoints-workers.yml", "env": {"SANIC_WORKERS": "2"}}),
-        ("2 Sanic workers + Redis lock store + Redis tracker store + speed-ups",
-         {"endpoints": BENCH / "endpoints-redis-workers.yml", "env": {"SANIC_WORKERS": "2"}, "speedups": True}),
-        (DEFAULT_TUNED,
-         {"endpoints": BENCH / "endpoints-redis-workers.yml", "env": {"SANIC_WORKERS": "2"}, "speedups": True,
-          "model_name": "default"}),
+        (
+            "2 Sanic workers + Redis lock store (SQLite tracker store)",
+            {"endpoints": BENCH / "endpoints-workers.yml", "env": {"SANIC_WORKERS": "2"}},
+        ),
+        (
+            "2 Sanic workers + Redis lock store + Redis tracker store + speed-ups",
+            {"endpoints": BENCH / "endpoints-redis-workers.yml", "env": {"SANIC_WORKERS": "2"}, "speedups": True},
+        ),
+        (
+            DEFAULT_TUNED,
+            {
+                "endpoints": BENCH / "endpoints-redis-workers.yml",
+                "env": {"SANIC_WORKERS": "2"},
+                "speedups": True,
+                "model_name": "default",
+            },
+        ),
     ]
     return rows
 
 
-DEFAULT_TUNED = ("Rasa default pipeline with the same: 2 Sanic workers + Redis lock store + Redis tracker store "
-                 "+ cached action-response validator")
+DEFAULT_TUNED = (
+    "Rasa default pipeline with the same: 2 Sanic workers + Redis lock store + Redis tracker store "
+    "+ cached action-response validator"
+)
 
 
 POSTGRES_DB = "safe_harbour_bench"
 
 
-def postgres_url() -> Optional[str]:
+def postgres_url() -> str | None:
     """A fresh database on the local PostgreSQL (127.0.0.1:5432, user postgres), or None if there is none."""
     try:
         import psycopg2
@@ -655,7 +807,7 @@ def _clean_redis(prefix: str) -> None:
         log(f"could not clean Redis keys {prefix}:* ({exc})")
 
 
-def tune(models: Dict[str, pathlib.Path], work: pathlib.Path, quick: bool) -> dict:
+def tune(models: dict[str, pathlib.Path], work: pathlib.Path, quick: bool) -> dict:
     """Variants of the stack, each measured at 100 messages/s and at saturation."""
     results = {}
     for i, (label, args) in enumerate(variants()):
@@ -674,16 +826,36 @@ def tune(models: Dict[str, pathlib.Path], work: pathlib.Path, quick: bool) -> di
             time.sleep(2)
             stack.quiesce()
             entry["rss_at_rest_mb"] = stack.rss_mb()
-            stack.measure(lambda: load.open_loop(stack.url, 10, 3, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=99,
-                                                 tag=f"tune{i}w"))
-            entry["at_100"] = stack.measure(lambda: load.open_loop(
-                stack.url, 100, 4 if quick else TUNE_100_S, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=100,
-                tag=f"tune{i}"))
-            entry["saturation"] = stack.measure(lambda: load.closed_loop(
-                stack.url, CLOSED_CONVERSATIONS, 4 if quick else TUNE_CLOSED_S, CLIENT_TIMEOUT_S, tag=f"tune{i}c"))
+            stack.measure(
+                partial(load.open_loop, stack.url, 10, 3, CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=99, tag=f"tune{i}w")
+            )
+            entry["at_100"] = stack.measure(
+                partial(
+                    load.open_loop,
+                    stack.url,
+                    100,
+                    4 if quick else TUNE_100_S,
+                    CLIENT_TIMEOUT_S,
+                    MAX_IN_FLIGHT,
+                    seed=100,
+                    tag=f"tune{i}",
+                )
+            )
+            entry["saturation"] = stack.measure(
+                partial(
+                    load.closed_loop,
+                    stack.url,
+                    CLOSED_CONVERSATIONS,
+                    4 if quick else TUNE_CLOSED_S,
+                    CLIENT_TIMEOUT_S,
+                    tag=f"tune{i}c",
+                )
+            )
             entry["rss_after_mb"] = stack.rss_mb()
-            log(f"  100/s: p50 {entry['at_100']['p50_ms']} p95 {entry['at_100']['p95_ms']} ms, errors "
-                f"{entry['at_100']['errors']}; saturation {entry['saturation']['throughput_per_s']}/s")
+            log(
+                f"  100/s: p50 {entry['at_100']['p50_ms']} p95 {entry['at_100']['p95_ms']} ms, errors "
+                f"{entry['at_100']['errors']}; saturation {entry['saturation']['throughput_per_s']}/s"
+            )
         except Exception as exc:
             log(f"tune: {label} failed: {exc}")
             entry = {"failed": str(exc)}
@@ -708,8 +880,9 @@ def profile(model: pathlib.Path, work: pathlib.Path, quick: bool, speedups: bool
         time.sleep(2)
         stack.quiesce()
         os.kill(stack.rasa.pid, signal.SIGUSR1)  # start profiling now that the model is loaded
-        result = stack.measure(lambda: load.closed_loop(stack.url, 20, 5 if quick else 20, CLIENT_TIMEOUT_S,
-                                                        tag=f"prof{tag}"))
+        result = stack.measure(
+            lambda: load.closed_loop(stack.url, 20, 5 if quick else 20, CLIENT_TIMEOUT_S, tag=f"prof{tag}")
+        )
         os.kill(stack.rasa.pid, signal.SIGUSR2)  # stop and write the statistics
         time.sleep(3)
     finally:
@@ -719,13 +892,17 @@ def profile(model: pathlib.Path, work: pathlib.Path, quick: bool, speedups: bool
 
 # ---------------------------------------------------------------- main
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short load phases, to check the harness")
     parser.add_argument("--fresh", action="store_true", help="retrain the default-pipeline models too")
-    parser.add_argument("--keep-snapshot", action="store_true",
-                        help="train on the data copy of the previous run (bench/models/snapshot), e.g. the one "
-                             "the cached default-pipeline models were trained on")
+    parser.add_argument(
+        "--keep-snapshot",
+        action="store_true",
+        help="train on the data copy of the previous run (bench/models/snapshot), e.g. the one "
+        "the cached default-pipeline models were trained on",
+    )
     parser.add_argument("--steps", default="train,devset,load,growth,profile,tune")
     parser.add_argument("--out", default=str(BENCH), help="where results.md/json and the plots go")
     args = parser.parse_args()
@@ -737,12 +914,20 @@ def main() -> int:
         shutil.rmtree(old, ignore_errors=True)  # keep the logs of the last two runs only
     work = pathlib.Path(tempfile.mkdtemp(prefix="run-", dir=MODELS / "tmp"))
     logs = work
-    results: dict = {"started_at": now_iso(), "loadavg_start": loadavg(), "quick": args.quick,
-                     "command": " ".join(["python bench/run.py"] + sys.argv[1:]),
-                     "machine": machine(), "settings": {
-                         "rates_per_s": RATES, "open_loop_s": 4 if args.quick else 30,
-                         "closed_loop": {"conversations": CLOSED_CONVERSATIONS, "seconds": 5 if args.quick else 30},
-                         "client_timeout_s": CLIENT_TIMEOUT_S, "max_in_flight": MAX_IN_FLIGHT}}
+    results: dict = {
+        "started_at": now_iso(),
+        "loadavg_start": loadavg(),
+        "quick": args.quick,
+        "command": " ".join(["python bench/run.py"] + sys.argv[1:]),
+        "machine": machine(),
+        "settings": {
+            "rates_per_s": RATES,
+            "open_loop_s": 4 if args.quick else 30,
+            "closed_loop": {"conversations": CLOSED_CONVERSATIONS, "seconds": 5 if args.quick else 30},
+            "client_timeout_s": CLIENT_TIMEOUT_S,
+            "max_in_flight": MAX_IN_FLIGHT,
+        },
+    }
     log(f"load average at start: {results['loadavg_start']}; work dir {work}")
     started = time.monotonic()
 
@@ -755,23 +940,28 @@ def main() -> int:
         take_snapshot(snapshot)
     results["snapshot"] = {
         "taken_at": datetime.datetime.fromtimestamp((snapshot / "domain.yml").stat().st_mtime).isoformat(
-            timespec="seconds"),
-        "same_as_working_tree": snapshot_matches_tree(snapshot)}
+            timespec="seconds"
+        ),
+        "same_as_working_tree": snapshot_matches_tree(snapshot),
+    }
     results["data"] = halve_data(snapshot / "data", snapshot / "data-half")
 
     training = {}
     models = {
-        "project": MODELS / "project" / "project.tar.gz", "default": MODELS / "default" / "default.tar.gz",
+        "project": MODELS / "project" / "project.tar.gz",
+        "default": MODELS / "default" / "default.tar.gz",
         "project-half": MODELS / "project-half" / "project-half.tar.gz",
         "default-half": MODELS / "default-half" / "default-half.tar.gz",
     }
     if "train" in steps:
         training["project"] = train(snapshot, "data", "config.yml", MODELS / "project", "project", logs)
         training["default"] = train_cached(snapshot, "data", "default-config.yml", "default", logs, args.fresh)
-        training["project-half"] = train(snapshot, "data-half", "config.yml", MODELS / "project-half",
-                                         "project-half", logs)
-        training["default-half"] = train_cached(snapshot, "data-half", "default-config.yml", "default-half",
-                                                logs, args.fresh)
+        training["project-half"] = train(
+            snapshot, "data-half", "config.yml", MODELS / "project-half", "project-half", logs
+        )
+        training["default-half"] = train_cached(
+            snapshot, "data-half", "default-config.yml", "default-half", logs, args.fresh
+        )
     results["training"] = training
 
     def step(name: str, function) -> None:
@@ -784,11 +974,13 @@ def main() -> int:
         (work / "results-partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
     if "devset" in steps:
+
         def run_dev_set() -> None:
             results["dev_set"] = {}
             for name in ("project", "default", "project-half", "default-half"):
                 if models[name].exists():
                     results["dev_set"][name] = dev_set(models[name], name, work)
+
         step("devset", run_dev_set)
 
     if "load" in steps:
@@ -796,41 +988,51 @@ def main() -> int:
 
         def run_load(name: str) -> None:
             results["stacks"][name] = run_stack(name, models[name], work, args.quick)
+
         for name in ("project", "default"):
             if models[name].exists():
-                step(f"load {name}", lambda: run_load(name))
+                step(f"load {name}", partial(run_load, name))
 
     if "growth" in steps:
         results["growth"] = {}
 
         def run_growth(name: str) -> None:
             results["growth"][name] = run_stack(name, models[name], work, args.quick, sweep=False, growth_rate=25)
+
         for name in ("project-half", "default-half"):
             if models[name].exists():
-                step(f"growth {name}", lambda: run_growth(name))
+                step(f"growth {name}", partial(run_growth, name))
 
     if "profile" in steps:
+
         def run_profiles() -> None:
             results["profile"] = {}
             results["profile"]["baseline"] = profile(models["project"], work, args.quick, speedups=False)
             results["profile"]["with speed-ups"] = profile(models["project"], work, args.quick, speedups=True)
             if models["default"].exists():
-                results["profile"]["default pipeline"] = profile(models["default"], work, args.quick,
-                                                                 speedups=False, tag="default")
+                results["profile"]["default pipeline"] = profile(
+                    models["default"], work, args.quick, speedups=False, tag="default"
+                )
+
         step("profile", run_profiles)
 
     if "tune" in steps:
+
         def run_tune() -> None:
             results["tuning"] = tune(models, work, args.quick)
+
         step("tune", run_tune)
 
     results["finished_at"] = now_iso()
     results["loadavg_end"] = loadavg()
     results["total_minutes"] = round((time.monotonic() - started) / 60, 1)
     import report
+
     report.write(results, out)
-    log(f"done in {results['total_minutes']} min; load average at end {results['loadavg_end']}; "
-        f"wrote {out / 'results.md'}")
+    log(
+        f"done in {results['total_minutes']} min; load average at end {results['loadavg_end']}; "
+        f"wrote {out / 'results.md'}"
+    )
     return 0
 
 

@@ -8,8 +8,9 @@ against the JSON-Schema meta-schema on every call (jsonschema 4.17): about 50 ms
 our machine. The patch validates with one validator built once (same schema, same errors). (A second patch,
 weights in Fortran order, is now done by the classifier itself: safe_harbour/nlu/features.py.)
 """
+
 import sys
-from typing import Any, Dict, Text
+from typing import Any
 
 
 def apply() -> None:
@@ -18,9 +19,9 @@ def apply() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
 
-    validators: Dict[str, Any] = {}
+    validators: dict[str, Any] = {}
 
-    def validate_action_result(self, result: Dict[Text, Any]) -> bool:
+    def validate_action_result(self, result: dict[str, Any]) -> bool:
         validator = validators.get("action")
         if validator is None:
             schema = self.action_response_format_spec()
@@ -31,9 +32,11 @@ def apply() -> None:
             validator.validate(result)
             return True
         except ValidationError as e:
-            e.message += (". Failed to validate Action server response from API, make sure your response from "
-                          f"the Action endpoint is valid. For more information about the format visit "
-                          f"{DOCS_BASE_URL}/custom-actions")
+            e.message += (
+                ". Failed to validate Action server response from API, make sure your response from "
+                f"the Action endpoint is valid. For more information about the format visit "
+                f"{DOCS_BASE_URL}/custom-actions"
+            )
             raise e
 
     RemoteAction._validate_action_result = validate_action_result

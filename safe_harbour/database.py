@@ -3,11 +3,12 @@ with the 2.0-style API. It holds the staff accounts and sessions (safe_harbour.c
 cases (safe_harbour.handoff.cases). The Rasa server (staff console) and the action server (which opens
 cases) share it, so every fact that more than one process needs (who is signed in, the queue) lives here,
 not in memory."""
+
 from __future__ import annotations
 
 import functools
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -16,11 +17,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from safe_harbour.privacy.files import private_sqlite_file
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def engine(url: str) -> Engine:
     """One engine (one connection pool) per database URL per process, whichever tables it serves."""
     private_sqlite_file(url)
-    kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     return sa.create_engine(url, **kwargs)
@@ -39,5 +40,5 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def iso(moment: Optional[datetime]) -> Optional[str]:
+def iso(moment: datetime | None) -> str | None:
     return moment.replace(microsecond=0).isoformat() + "Z" if moment else None

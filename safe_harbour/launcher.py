@@ -18,6 +18,7 @@ token, CORS origins, models only from models/, no debug logging in production) a
 `rasa run` (same process id). `start()` returns when every server answers, or raises `LaunchError` with the
 end of the log of the one that did not.
 """
+
 import argparse
 import contextlib
 import json
@@ -30,8 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence
 
 import requests
 
@@ -73,7 +74,7 @@ def _log_tail(path: pathlib.Path, chars: int = 3000) -> str:
         return "(no log)"
 
 
-def production_problems(env: Mapping[str, str]) -> List[str]:
+def production_problems(env: Mapping[str, str]) -> list[str]:
     """What stops several Rasa servers from sharing conversations safely (empty: nothing)."""
     found = []
     for name in ("TRACKER_STORE_URL", "DATABASE_URL"):
@@ -92,7 +93,7 @@ def production_problems(env: Mapping[str, str]) -> List[str]:
 NO_NGINX = "nginx is not installed: run scripts/setup.sh --production."
 
 
-def nginx_binary() -> Optional[str]:
+def nginx_binary() -> str | None:
     return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
 
 
@@ -105,8 +106,9 @@ def ensure_postgres_database(url: str) -> None:
     engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                        {"name": target.database}).first()
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
             if not exists:
                 connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     finally:
@@ -116,11 +118,22 @@ def ensure_postgres_database(url: str) -> None:
 class Layout:
     """The action server, `rasa_servers` Rasa servers and (with `proxy`) nginx, on loopback ports."""
 
-    def __init__(self, run_dir: pathlib.Path, env: Optional[Mapping[str, str]] = None, *, rasa_servers: int = 1,
-                 proxy: bool = False, actions: bool = True, endpoints: str = ENDPOINTS["single"],
-                 model: str = "models", public_port: Optional[int] = None,
-                 rasa_ports: Optional[Sequence[int]] = None, action_port: Optional[int] = None,
-                 rasa_args: Sequence[str] = (), rasa_via: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        run_dir: pathlib.Path,
+        env: Mapping[str, str] | None = None,
+        *,
+        rasa_servers: int = 1,
+        proxy: bool = False,
+        actions: bool = True,
+        endpoints: str = ENDPOINTS["single"],
+        model: str = "models",
+        public_port: int | None = None,
+        rasa_ports: Sequence[int] | None = None,
+        action_port: int | None = None,
+        rasa_args: Sequence[str] = (),
+        rasa_via: Sequence[str] = (),
+    ) -> None:
         self.run_dir = pathlib.Path(run_dir)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.rasa_ports = list(rasa_ports or [free_port() for _ in range(rasa_servers)])
@@ -130,45 +143,71 @@ class Layout:
         self.with_actions, self.endpoints, self.model, self.rasa_args = actions, endpoints, model, list(rasa_args)
         # The benchmark's profiler or tuning script instead of `rasa` (same checked options; privacy/launch.py).
         self.via = ["--via", json.dumps([sys.executable, *rasa_via])] if rasa_via else []
-        self.env = {**(os.environ if env is None else env),
-                    "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook"}
+        self.env = {
+            **(os.environ if env is None else env),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+        }
         self.env.setdefault("LOCK_STORE_KEY_PREFIX", "")
-        self.actions: Optional[Server] = None
-        self.rasa: List[Server] = []
-        self.nginx: Optional[Server] = None
+        self.actions: Server | None = None
+        self.rasa: list[Server] = []
+        self.nginx: Server | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.public_port}"
 
     @property
-    def rasa_urls(self) -> List[str]:
+    def rasa_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in self.rasa_ports]
 
     @property
-    def servers(self) -> List[Server]:
+    def servers(self) -> list[Server]:
         return [s for s in (self.actions, *self.rasa, self.nginx) if s]
 
-    def _spawn(self, name: str, command: List[str], probe_url: str, marker: str) -> Server:
+    def _spawn(self, name: str, command: list[str], probe_url: str, marker: str) -> Server:
         log = self.run_dir / f"{name}.log"
         with open(log, "w") as out:
             # A session of its own: Ctrl+C in a terminal reaches the launcher, which stops the servers in order.
-            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=out,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
+            process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
         return Server(name, process, log, probe_url, marker)
 
     def start(self, timeout: float = 600) -> "Layout":
         try:
             if self.with_actions:
                 self.actions = self._spawn(
-                    "actions", [_rasa(), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-                    f"http://127.0.0.1:{self.action_port}/health", str(self.action_port))
-            for index, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls)):
+                    "actions",
+                    [_rasa(), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+                    f"http://127.0.0.1:{self.action_port}/health",
+                    str(self.action_port),
+                )
+            for index, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls, strict=True)):
                 name = "rasa" if len(self.rasa_ports) == 1 else f"rasa-{index + 1}"
-                self.rasa.append(self._spawn(name, [
-                    sys.executable, "-m", "safe_harbour.privacy.launch", *self.via, "--model", self.model,
-                    "--endpoints", self.endpoints, "--credentials", "credentials.yml",
-                    "--interface", "127.0.0.1", "--port", str(port), *self.rasa_args], url + REST_PROBE, str(port)))
+                self.rasa.append(
+                    self._spawn(
+                        name,
+                        [
+                            sys.executable,
+                            "-m",
+                            "safe_harbour.privacy.launch",
+                            *self.via,
+                            "--model",
+                            self.model,
+                            "--endpoints",
+                            self.endpoints,
+                            "--credentials",
+                            "credentials.yml",
+                            "--interface",
+                            "127.0.0.1",
+                            "--port",
+                            str(port),
+                            *self.rasa_args,
+                        ],
+                        url + REST_PROBE,
+                        str(port),
+                    )
+                )
             if self.proxy:
                 command = self._nginx_command()
                 self.nginx = self._spawn("nginx", command, self.url + REST_PROBE, command[-1])
@@ -179,7 +218,7 @@ class Layout:
             raise
         return self
 
-    def _nginx_command(self) -> List[str]:
+    def _nginx_command(self) -> list[str]:
         nginx_dir = self.run_dir / "nginx"
         (nginx_dir / "temp").mkdir(parents=True, exist_ok=True)
         config = nginx_dir / "nginx.conf"
@@ -217,8 +256,9 @@ def wait_until_up(server: Server, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise LaunchError(f"{server.name} stopped (exit {server.process.returncode}); its log:\n"
-                              f"{_log_tail(server.log)}")
+            raise LaunchError(
+                f"{server.name} stopped (exit {server.process.returncode}); its log:\n{_log_tail(server.log)}"
+            )
         with contextlib.suppress(requests.RequestException):
             if requests.get(server.probe_url, timeout=2).status_code == 200:
                 return
@@ -236,7 +276,7 @@ def render_nginx_config(nginx_dir: pathlib.Path, port: int, rasa_ports: Sequence
     return text
 
 
-def isolated_environment(run_dir: pathlib.Path, base: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+def isolated_environment(run_dir: pathlib.Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
     """Settings for servers that share nothing with anyone: fresh SQLite stores in run_dir, staff at any hour,
     socket.io in process, and no rate limits (every test client shares 127.0.0.1)."""
     return {
@@ -266,8 +306,15 @@ def layout_from_settings(run_dir: pathlib.Path, env: Mapping[str, str]) -> Layou
     count, first = int(env.get("RASA_SERVERS") or 2), int(env.get("RASA_BACKEND_PORT") or 5010)
     for name in ("TRACKER_STORE_URL", "DATABASE_URL"):
         ensure_postgres_database(env[name])
-    return Layout(run_dir, env, proxy=True, endpoints=ENDPOINTS["production"], public_port=public_port,
-                  rasa_ports=[first + i for i in range(count)], action_port=action_port)
+    return Layout(
+        run_dir,
+        env,
+        proxy=True,
+        endpoints=ENDPOINTS["production"],
+        public_port=public_port,
+        rasa_ports=[first + i for i in range(count)],
+        action_port=action_port,
+    )
 
 
 # Background (make up / down / status) ---------------------------------------------------------------------
@@ -287,7 +334,7 @@ def _alive(info: dict) -> bool:
     return not zombie and info["marker"].encode() in words
 
 
-def _recorded() -> Dict[str, dict]:
+def _recorded() -> dict[str, dict]:
     path = BACKGROUND_DIR / PIDS_FILE
     return json.loads(path.read_text()) if path.exists() else {}
 
@@ -298,11 +345,14 @@ def up(env: Mapping[str, str]) -> int:
         print(f"Already running ({', '.join(running)}); `make down` first.", file=sys.stderr)
         return 1
     layout = layout_from_settings(BACKGROUND_DIR, env)
-    print(f"Starting {len(layout.rasa_ports)} Rasa server(s){' behind nginx' if layout.proxy else ''}; "
-          f"logs in {BACKGROUND_DIR.relative_to(PROJECT_ROOT)}/ ...")
+    print(
+        f"Starting {len(layout.rasa_ports)} Rasa server(s){' behind nginx' if layout.proxy else ''}; "
+        f"logs in {BACKGROUND_DIR.relative_to(PROJECT_ROOT)}/ ..."
+    )
     layout.start()
-    (BACKGROUND_DIR / PIDS_FILE).write_text(json.dumps(
-        {s.name: {"pid": s.pid, "url": s.probe_url, "marker": s.marker} for s in layout.servers}, indent=2))
+    (BACKGROUND_DIR / PIDS_FILE).write_text(
+        json.dumps({s.name: {"pid": s.pid, "url": s.probe_url, "marker": s.marker} for s in layout.servers}, indent=2)
+    )
     print(f"Up. Web chat: {layout.url}/chat   staff console: {layout.url}/staff/   stop: make down")
     return 0
 
@@ -314,7 +364,7 @@ def down(timeout: float = 30) -> int:
         if _alive(info):
             os.kill(info["pid"], signal.SIGQUIT if name == "nginx" else signal.SIGTERM)
     deadline = time.monotonic() + timeout
-    for name, info in recorded.items():
+    for info in recorded.values():
         while _alive(info) and time.monotonic() < deadline:
             time.sleep(0.2)
         if _alive(info):
@@ -342,6 +392,7 @@ def status() -> int:
 
 # Foreground (make run, scripts/with_servers.sh) ----------------------------------------------------------
 
+
 def _sleep_until_a_server_stops(layout: Layout) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with contextlib.suppress(KeyboardInterrupt):
@@ -360,7 +411,7 @@ def run(env: Mapping[str, str]) -> int:
     return 0
 
 
-def with_servers(command: List[str], env: Mapping[str, str]) -> int:
+def with_servers(command: list[str], env: Mapping[str, str]) -> int:
     """Starts a fresh single layout on free ports, runs `command` with SAFE_HARBOUR_URL (and DATABASE_URL, so a
     test can add a staff account to the servers' database) set, stops the layout, returns its exit code."""
     (PROJECT_ROOT / "var").mkdir(exist_ok=True)
@@ -374,7 +425,7 @@ def with_servers(command: List[str], env: Mapping[str, str]) -> int:
         return subprocess.call(command, env=child_env)
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m safe_harbour.launcher", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start the layout .env chooses and wait (Ctrl+C stops)")

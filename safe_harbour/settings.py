@@ -1,4 +1,5 @@
 """Server settings, read once from the environment and .env (python-dotenv); defaults suit a laptop."""
+
 import os
 import pathlib
 

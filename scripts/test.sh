@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: set-up, validation, training, conversation tests, the dev-set
-# gate, unit and end-to-end tests, and the browser tests. Stops at the first failing stage.
+# The whole test suite, from a fresh clone: set-up, the static checks, validation, training, conversation
+# tests, the dev-set gate, unit and end-to-end tests, the browser tests and the production layout's tests.
+# Stops at the first failing stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stage() { printf '\n==> %s\n' "$*"; }
 
 stage "Set-up"
-scripts/setup.sh --browser
+scripts/setup.sh --browser --production
 . scripts/env.sh
+
+stage "Lint (ruff, mypy)"
+scripts/lint.sh
 
 stage "Validate the training data and domain"
 rasa data validate --domain domain.yml --data data --config config.yml --fail-on-warnings
@@ -29,10 +33,13 @@ stage "Held-out NLU report (our own unseen messages) and gate"
 python -m safe_harbour.evaluation.report --set held-out
 
 stage "Python tests (components, actions, servers end to end)"
-# The production layout's tests (nginx, two Rasa servers, failover) take about four minutes: `make test-production`.
 python -m pytest -rs -m "not production" tests/python
 
 stage "Browser tests (widget in Chromium)"
 if [ -d widget/tests ]; then
   scripts/with_servers.sh node --test widget/tests/
 fi
+
+stage "Production layout (nginx, two Rasa servers, PostgreSQL, Redis: failover, concurrency, degraded parts)"
+# Also alone: make test-production (about 7 minutes).
+python -m pytest -rs -m production tests/python

@@ -6,6 +6,7 @@ topic; an uncertain one becomes out_of_scope, which is right only for out_of_sco
 are never demoted (as in SafetyFirstFallback). Writes results/fallback-tuning.md; the chosen value goes
 into config.yml by hand, with this file as its justification.
 """
+
 import asyncio
 import pathlib
 import sys
@@ -37,17 +38,25 @@ def main() -> int:
     rows = []
     for threshold in THRESHOLDS:
         right = 0
-        for example, parse in zip(examples, parses):
+        for example, parse in zip(examples, parses, strict=True):
             top = parse["intent_ranking"][0]
             answered = top["name"] if top["name"] in safety or top["confidence"] >= threshold else "out_of_scope"
             right += answered == example.get("intent")
         rows.append((threshold, right / len(examples)))
     best = max(rows, key=lambda r: (r[1], r[0]))
-    lines = ["# Fallback threshold, measured on held-out training data", "",
-             f"{len(examples)} held-out messages (20 % of every intent), model trained on the other 80 %.", "",
-             "| threshold | accuracy |", "|---|---|"] + [f"| {t:.2f} | {a:.4f} |" for t, a in rows]
-    lines += ["", f"Best: {best[0]:.2f} (accuracy {best[1]:.4f}); the highest threshold among equals is kept, "
-              "so that uncertain guesses fall back to the safe out_of_scope answer."]
+    lines = [
+        "# Fallback threshold, measured on held-out training data",
+        "",
+        f"{len(examples)} held-out messages (20 % of every intent), model trained on the other 80 %.",
+        "",
+        "| threshold | accuracy |",
+        "|---|---|",
+    ] + [f"| {t:.2f} | {a:.4f} |" for t, a in rows]
+    lines += [
+        "",
+        f"Best: {best[0]:.2f} (accuracy {best[1]:.4f}); the highest threshold among equals is kept, "
+        "so that uncertain guesses fall back to the safe out_of_scope answer.",
+    ]
     out = PROJECT_ROOT / "results" / "fallback-tuning.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

@@ -4,16 +4,15 @@ Both message channels (REST and socket.io) call `prepare_message` on every messa
 with `rate_limiter`, accept only opaque conversation ids (`valid_sender`), and call `secure_channel` from
 their `blueprint()`. The rules themselves live in `safe_harbour.privacy` (guard, logs, http_hardening, ratelimit).
 """
-import re
-from typing import Any, Dict, Optional, Text
 
-from safe_harbour.privacy import http_hardening, logs
-from safe_harbour.privacy import links, phones
+import re
+from typing import Any, TypeGuard
+
+from safe_harbour.privacy import http_hardening, links, logs, phones
 from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, Guarded, guard_message
 from safe_harbour.privacy.ratelimit import MessageRateLimiter
 
-__all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel",
-           "RATE_LIMITED_MESSAGE"]
+__all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel", "RATE_LIMITED_MESSAGE"]
 
 # Loaded with the channels, in every `rasa run` of this project: no debug output, no content in events.
 if http_hardening.is_rasa_server():
@@ -30,12 +29,11 @@ rate_limiter = MessageRateLimiter()
 _SENDER = re.compile(r"[A-Za-z0-9_:-]{1,128}")
 
 
-def valid_sender(sender: Any) -> bool:
-    return (isinstance(sender, str) and bool(_SENDER.fullmatch(sender))
-            and not (sender.isdigit() and len(sender) >= 7))
+def valid_sender(sender: Any) -> TypeGuard[str]:
+    return isinstance(sender, str) and bool(_SENDER.fullmatch(sender)) and not (sender.isdigit() and len(sender) >= 7)
 
 
-def prepare_message(text: Any, metadata: Optional[Dict[Text, Any]], payload: Any = None) -> Guarded:
+def prepare_message(text: Any, metadata: dict[str, Any] | None, payload: Any = None) -> Guarded:
     """Turn raw client input into the message Rasa is allowed to see.
 
     `payload` is everything else the client sent with the message (other request fields); it is only

@@ -1,9 +1,11 @@
 """REST channel (`POST /webhooks/rest/webhook`) that guards input, limits rates and keeps answers' sources."""
+
 import json
 import logging
 import traceback
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -11,7 +13,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from safe_harbour.channels.incoming import (
-    RATE_LIMITED_MESSAGE, prepare_message, rate_limiter, secure_channel, valid_sender,
+    RATE_LIMITED_MESSAGE,
+    prepare_message,
+    rate_limiter,
+    secure_channel,
+    valid_sender,
 )
 from safe_harbour.channels.outgoing import client_message
 
@@ -23,22 +29,23 @@ _FIELDS = ("sender", "message", "metadata")
 class SourcesCollectingOutput(CollectingOutputChannel):
     """Collects replies in the client shape, with their sources."""
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.messages.append({"recipient_id": recipient_id, **client_message(message)})
 
 
-def _bad_request(reason: Text) -> HTTPResponse:
+def _bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=400)
 
 
 def _too_many(wait: int) -> HTTPResponse:
     return response.json(
         {"error": "rate_limited", "text": RATE_LIMITED_MESSAGE, "retry_after": wait},
-        status=429, headers={"Retry-After": str(wait)},
+        status=429,
+        headers={"Retry-After": str(wait)},
     )
 
 
-def log_failure(what: Text, error: BaseException) -> None:
+def log_failure(what: str, error: BaseException) -> None:
     """Log where handling failed (type and code frames) without the exception's message, which could
     quote what the user typed."""
     frames = "".join(traceback.format_tb(error.__traceback__))
@@ -49,7 +56,7 @@ class SafeRestInput(InputChannel):
     """A REST endpoint that answers malformed requests with a plain 400, never a 500."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -96,7 +103,10 @@ class SafeRestInput(InputChannel):
             try:
                 await on_new_message(
                     UserMessage(
-                        prepared.text, collector, sender, input_channel=self.name(),
+                        prepared.text,
+                        collector,
+                        sender,
+                        input_channel=self.name(),
                         metadata=prepared.metadata,
                     )
                 )

@@ -4,10 +4,12 @@ Rasa 3.6.21's own channel calls `enter_room` without awaiting it, so with python
 replies never reach a client that uses a session id (rasa issue 13027). This channel awaits the call when it
 is a coroutine, so it works with the python-socketio >= 5.14 the project needs (CVE-2025-61765).
 """
+
 import inspect
 import logging
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
@@ -17,12 +19,16 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from safe_harbour.channels.incoming import (
-    RATE_LIMITED_MESSAGE, prepare_message, rate_limiter, secure_channel, valid_sender,
+    RATE_LIMITED_MESSAGE,
+    prepare_message,
+    rate_limiter,
+    secure_channel,
+    valid_sender,
 )
 from safe_harbour.channels.outgoing import client_message
 from safe_harbour.channels.rest import log_failure
-from safe_harbour.privacy.http_hardening import origin_allowed
 from safe_harbour.handoff import relay
+from safe_harbour.privacy.http_hardening import origin_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +41,15 @@ class SocketIOSourcesOutput(OutputChannel):
     an answer the family sees always belongs to a stored turn (as with REST, which answers at the end)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def __init__(self, sio: AsyncServer, bot_message_evt: Text, hold: bool = False) -> None:
+    def __init__(self, sio: AsyncServer, bot_message_evt: str, hold: bool = False) -> None:
         self.sio = sio
         self.bot_message_evt = bot_message_evt
-        self.held: Optional[List[Tuple[Text, Dict[Text, Any]]]] = [] if hold else None
+        self.held: list[tuple[str, dict[str, Any]]] | None = [] if hold else None
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         if self.held is not None:
             self.held.append((recipient_id, message))
             return
@@ -54,7 +60,7 @@ class SocketIOSourcesOutput(OutputChannel):
         for recipient_id, message in held:
             await self.send_response(recipient_id, message)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text, **kwargs})
 
 
@@ -62,10 +68,10 @@ class SafeSocketIOInput(SocketIOInput):
     """socket.io input whose sessions are rooms named by the widget's session id."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         return SocketIOSourcesOutput(self.sio, self.bot_message_evt) if self.sio else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -76,15 +82,15 @@ class SafeSocketIOInput(SocketIOInput):
         socket_blueprint = SocketBlueprint(sio, self.socketio_path, "safe_socketio", __name__)
         secure_channel(socket_blueprint)
         self.sio = sio
-        addresses: Dict[Text, Text] = {}  # socket id -> client address, for the per-address rate limit
+        addresses: dict[str, str] = {}  # socket id -> client address, for the per-address rate limit
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: Text, environ: Dict, auth: Any = None) -> None:
+        async def connect(sid: str, environ: dict, auth: Any = None) -> None:
             request = environ.get("sanic.request")
             addresses[sid] = (getattr(request, "remote_addr", "") or getattr(request, "ip", "")) or "unknown"
 
         @sio.on("disconnect", namespace=self.namespace)
-        async def disconnect(sid: Text) -> None:
+        async def disconnect(sid: str) -> None:
             addresses.pop(sid, None)
 
         @socket_blueprint.route("/", methods=["GET"])
@@ -92,7 +98,7 @@ class SafeSocketIOInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: str, data: Any) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
             if not valid_sender(session_id) or not 8 <= len(session_id) <= 64:
                 session_id = uuid.uuid4().hex
@@ -102,15 +108,14 @@ class SafeSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: str, data: Any) -> None:
             if not isinstance(data, dict) or not isinstance(data.get("session_id"), str):
                 return  # Nothing to answer to: the client has no session yet.
             session_id = data["session_id"]
             if session_id not in sio.rooms(sid, namespace=self.namespace):
                 return  # A socket may only speak for the session it joined.
             if rate_limiter.check_address(addresses.get(sid)) or rate_limiter.check_sender(session_id):
-                await sio.emit(self.bot_message_evt, {"text": RATE_LIMITED_MESSAGE}, room=sid,
-                               namespace=self.namespace)
+                await sio.emit(self.bot_message_evt, {"text": RATE_LIMITED_MESSAGE}, room=sid, namespace=self.namespace)
                 return
             metadata = data.get(self.metadata_key)
             others = {k: v for k, v in data.items() if k not in ("message", "session_id", self.metadata_key)}
@@ -125,7 +130,10 @@ class SafeSocketIOInput(SocketIOInput):
             try:
                 await on_new_message(
                     UserMessage(
-                        prepared.text, output, session_id, input_channel=self.name(),
+                        prepared.text,
+                        output,
+                        session_id,
+                        input_channel=self.name(),
                         metadata=prepared.metadata,
                     )
                 )

@@ -1,6 +1,8 @@
 """Serves the family chat page and the widget's files from the Rasa server itself."""
+
 import pathlib
-from typing import Any, Awaitable, Callable, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -56,8 +58,9 @@ def report_routes() -> dict:
     }
 
 
-def _route(code: Text, lang: Text) -> dict:
+def _route(code: str, lang: str) -> dict:
     answer = services_answer(code, "report_police", lang, list_world_when_unknown=False)
+    assert answer is not None, f"{code} is in the directory, so it has an answer"
     return {"text": answer["text"], **answer["metadata"]}
 
 
@@ -65,17 +68,18 @@ class WebChatPages(InputChannel):
     """`/chat` (the demo page) and `/widget/...` (the embeddable widget). Receives no messages."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "webchat"
 
-    def url_prefix(self) -> Text:
+    def url_prefix(self) -> str:
         return "/"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         pages = Blueprint("webchat_pages", __name__)
         pages.add_route(_static_file(STATIC_DIR / "demo.html"), "/chat", methods=["GET"], name="chat")
-        pages.add_route(_static_file(SOCKETIO_CLIENT), "/widget/vendor/socket.io.min.js", methods=["GET"],
-                        name="socketio_client")
+        pages.add_route(
+            _static_file(SOCKETIO_CLIENT), "/widget/vendor/socket.io.min.js", methods=["GET"], name="socketio_client"
+        )
 
         @pages.route("/widget/report-routes.json", methods=["GET"])
         async def widget_report_routes(_: Request) -> HTTPResponse:

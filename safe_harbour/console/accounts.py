@@ -12,6 +12,7 @@ The accounts are managed with this module as a command:
 `--password-stdin` reads the password from standard input instead (for scripts). `--database-url` overrides
 DATABASE_URL.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ import re
 import secrets
 import sys
 from datetime import datetime, timedelta
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, TypeGuard
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -37,14 +38,16 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,31}$")
 metadata = sa.MetaData()
 # The table names are those of the databases already in use (the tables began in the handoff package).
 staff_accounts = sa.Table(
-    "handoff_staff", metadata,
+    "handoff_staff",
+    metadata,
     sa.Column("name", sa.String(32), primary_key=True),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("password_hash", sa.String(200), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 staff_sessions = sa.Table(
-    "handoff_sessions", metadata,
+    "handoff_sessions",
+    metadata,
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("name", sa.String(32), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
@@ -63,8 +66,9 @@ class AccountError(ValueError):
 
 
 class StaffAccounts:
-    def __init__(self, url: str, session_hours: float = 12, presence_seconds: int = 90,
-                 idle_minutes: float = 30) -> None:
+    def __init__(
+        self, url: str, session_hours: float = 12, presence_seconds: int = 90, idle_minutes: float = 30
+    ) -> None:
         self.url = url
         self.session_hours = session_hours
         self.presence_seconds = presence_seconds
@@ -82,8 +86,12 @@ class StaffAccounts:
             raise AccountError(f"The role must be one of {', '.join(ROLES)}.")
         if len(password) < passwords.MIN_LENGTH:
             raise AccountError(f"The password must have at least {passwords.MIN_LENGTH} characters.")
-        row = {"name": name, "role": role, "password_hash": passwords.hash_password(password, iterations),
-               "created_at": utcnow()}
+        row = {
+            "name": name,
+            "role": role,
+            "password_hash": passwords.hash_password(password, iterations),
+            "created_at": utcnow(),
+        }
         try:
             with self.engine.begin() as conn:
                 conn.execute(staff_accounts.insert().values(**row))
@@ -95,7 +103,8 @@ class StaffAccounts:
             raise AccountError(f"The password must have at least {passwords.MIN_LENGTH} characters.")
         with self.engine.begin() as conn:
             done = conn.execute(
-                staff_accounts.update().where(staff_accounts.c.name == name)
+                staff_accounts.update()
+                .where(staff_accounts.c.name == name)
                 .values(password_hash=passwords.hash_password(password, iterations))
             ).rowcount
             conn.execute(staff_sessions.delete().where(staff_sessions.c.name == name))
@@ -106,12 +115,12 @@ class StaffAccounts:
             conn.execute(staff_sessions.delete().where(staff_sessions.c.name == name))
             return bool(conn.execute(staff_accounts.delete().where(staff_accounts.c.name == name)).rowcount)
 
-    def list_accounts(self) -> List[Dict[str, str]]:
+    def list_accounts(self) -> list[dict[str, str]]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(staff_accounts.c.name, staff_accounts.c.role).order_by(staff_accounts.c.name))
             return [{"name": r.name, "role": r.role} for r in rows]
 
-    def check_login(self, name: str, password: str) -> Optional[Dict[str, str]]:
+    def check_login(self, name: str, password: str) -> dict[str, str] | None:
         name = (name or "").strip().lower()
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(staff_accounts).where(staff_accounts.c.name == name)).first()
@@ -124,18 +133,24 @@ class StaffAccounts:
 
     # Sessions ------------------------------------------------------------------------------------
 
-    def start_session(self, account: Dict[str, str], now: Optional[datetime] = None) -> str:
+    def start_session(self, account: dict[str, str], now: datetime | None = None) -> str:
         now = now or utcnow()
         token = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             conn.execute(staff_sessions.delete().where(staff_sessions.c.expires_at < now))
-            conn.execute(staff_sessions.insert().values(
-                token_hash=_token_hash(token), name=account["name"], role=account["role"], created_at=now,
-                last_seen=now, expires_at=now + timedelta(hours=self.session_hours),
-            ))
+            conn.execute(
+                staff_sessions.insert().values(
+                    token_hash=_token_hash(token),
+                    name=account["name"],
+                    role=account["role"],
+                    created_at=now,
+                    last_seen=now,
+                    expires_at=now + timedelta(hours=self.session_hours),
+                )
+            )
         return token
 
-    def session(self, token: Optional[str], now: Optional[datetime] = None) -> Optional[Dict[str, str]]:
+    def session(self, token: str | None, now: datetime | None = None) -> dict[str, str] | None:
         """The staff member signed in with this token, or None; marks them present. A session ends when it
         expires, or when the console has made no request for ``idle_minutes``."""
         if not token or len(token) > 200:
@@ -150,9 +165,7 @@ class StaffAccounts:
                 conn.execute(staff_sessions.delete().where(staff_sessions.c.token_hash == key))
                 return None
             # The account may have been removed since sign-in.
-            account = conn.execute(
-                sa.select(staff_accounts.c.role).where(staff_accounts.c.name == row.name)
-            ).first()
+            account = conn.execute(sa.select(staff_accounts.c.role).where(staff_accounts.c.name == row.name)).first()
             if account is None:
                 conn.execute(staff_sessions.delete().where(staff_sessions.c.token_hash == key))
                 return None
@@ -160,40 +173,45 @@ class StaffAccounts:
                 conn.execute(staff_sessions.update().where(staff_sessions.c.token_hash == key).values(last_seen=now))
         return {"name": row.name, "role": account.role}
 
-    def end_session(self, token: Optional[str]) -> None:
+    def end_session(self, token: str | None) -> None:
         if token:
             with self.engine.begin() as conn:
                 conn.execute(staff_sessions.delete().where(staff_sessions.c.token_hash == _token_hash(token)))
 
-    def present_staff(self, within_seconds: Optional[float] = None, now: Optional[datetime] = None) -> Set[str]:
+    def present_staff(self, within_seconds: float | None = None, now: datetime | None = None) -> set[str]:
         """Names of the staff members signed in whose console has made a request in the last
         ``within_seconds`` (by default the presence window, STAFF_PRESENCE_SECONDS)."""
         now = now or utcnow()
         since = now - timedelta(seconds=self.presence_seconds if within_seconds is None else within_seconds)
         with self.engine.connect() as conn:
             rows = conn.execute(
-                sa.select(staff_sessions.c.name).distinct()
+                sa.select(staff_sessions.c.name)
+                .distinct()
                 .where(staff_sessions.c.last_seen >= since, staff_sessions.c.expires_at > now)
             )
             return {row.name for row in rows}
 
-    def staff_present(self, now: Optional[datetime] = None) -> int:
+    def staff_present(self, now: datetime | None = None) -> int:
         """How many staff members are signed in and have had the console open in the last moments."""
         return len(self.present_staff(now=now))
 
 
-def valid_account_name(name: Any) -> bool:
+def valid_account_name(name: Any) -> TypeGuard[str]:
     """Whether ``name`` (as typed: any case, surrounding spaces) can be an account's name."""
     return isinstance(name, str) and bool(_NAME.match(name.strip().lower()))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _accounts_at(url: str) -> StaffAccounts:
-    return StaffAccounts(url, session_hours=settings.STAFF_SESSION_HOURS,
-                         presence_seconds=settings.STAFF_PRESENCE_SECONDS, idle_minutes=settings.STAFF_IDLE_MINUTES)
+    return StaffAccounts(
+        url,
+        session_hours=settings.STAFF_SESSION_HOURS,
+        presence_seconds=settings.STAFF_PRESENCE_SECONDS,
+        idle_minutes=settings.STAFF_IDLE_MINUTES,
+    )
 
 
-def get_staff_accounts(url: Optional[str] = None) -> StaffAccounts:
+def get_staff_accounts(url: str | None = None) -> StaffAccounts:
     """One per database URL per process (the URL defaults to the DATABASE_URL setting)."""
     return _accounts_at(url or settings.DATABASE_URL)
 
@@ -208,8 +226,11 @@ def _password(args) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m safe_harbour.console.accounts", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m safe_harbour.console.accounts",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--database-url", help="defaults to the DATABASE_URL setting")
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add", help="create an account")

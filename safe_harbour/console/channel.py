@@ -30,6 +30,7 @@ unexpected failure with a one-line log and a 503, never a stack trace. Tracker e
 in-process through the agent (`request.app.ctx.agent`), under the conversation's lock, like Rasa's own
 /conversations/.../tracker/events.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,9 +40,10 @@ import logging
 import pathlib
 import time
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from functools import wraps
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Event, UserUttered
@@ -55,7 +57,14 @@ from safe_harbour.database import iso
 from safe_harbour.directory.render import country_name
 from safe_harbour.handoff import relay
 from safe_harbour.handoff.cases import (
-    ACTIVE, CLOSED, STAFF_GONE_OUTCOME, STAFF_OUTCOMES, WAITING, can_act, can_read, get_case_store,
+    ACTIVE,
+    CLOSED,
+    STAFF_GONE_OUTCOME,
+    STAFF_OUTCOMES,
+    WAITING,
+    can_act,
+    can_read,
+    get_case_store,
 )
 
 logger = logging.getLogger(__name__)
@@ -73,7 +82,7 @@ LOGIN_FAILURES_ALLOWED, LOGIN_WINDOW_SECONDS, LOGIN_KEYS_KEPT = 5, 600, 10_000
 _PRIVATE_CASE_FIELDS = ("sender_id", "_requested_at", "_closed_at")
 
 
-def _error(status: int, message: Text) -> HTTPResponse:
+def _error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status, headers={"Cache-Control": "no-store"})
 
 
@@ -81,7 +90,7 @@ def _json(data: Any, status: int = 200) -> HTTPResponse:
     return response.json(data, status=status, headers={"Cache-Control": "no-store"})
 
 
-def _body(request: Request) -> Dict[str, Any]:
+def _body(request: Request) -> dict[str, Any]:
     """The JSON object sent, or {}. Parsed here from strictly decoded UTF-8: Sanic's `request.json` (ujson)
     turns invalid UTF-8 into malformed strings that fail later, far from the request."""
     try:
@@ -91,7 +100,7 @@ def _body(request: Request) -> Dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def public_case(case: Dict[str, Any], viewer: Dict[str, str]) -> Dict[str, Any]:
+def public_case(case: dict[str, Any], viewer: dict[str, str]) -> dict[str, Any]:
     """A case as the console API shows it: never the family's session id."""
     out = {k: v for k, v in case.items() if k not in _PRIVATE_CASE_FIELDS}
     out["country_name"] = country_name(case.get("country"), "en") if case.get("country") else None
@@ -108,10 +117,15 @@ class LoginThrottle:
     attempt back (``succeeded``). Keys without recent attempts are dropped and at most ``max_keys`` are kept
     (the least recently used go first), so a stream of new names cannot grow the table without bound."""
 
-    def __init__(self, allowed: int = LOGIN_FAILURES_ALLOWED, window: float = LOGIN_WINDOW_SECONDS,
-                 max_keys: int = LOGIN_KEYS_KEPT, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        allowed: int = LOGIN_FAILURES_ALLOWED,
+        window: float = LOGIN_WINDOW_SECONDS,
+        max_keys: int = LOGIN_KEYS_KEPT,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.allowed, self.window, self.max_keys, self.clock = allowed, window, max_keys, clock
-        self.attempts: "OrderedDict[str, Deque[Tuple[float, int]]]" = OrderedDict()  # key -> (when, number)
+        self.attempts: OrderedDict[str, deque[tuple[float, int]]] = OrderedDict()  # key -> (when, number)
         self._numbers = itertools.count()
 
     def _recent(self, key: str, now: float) -> int:
@@ -122,7 +136,7 @@ class LoginThrottle:
             del self.attempts[key]
         return len(entries or ())
 
-    def attempt(self, *keys: str) -> Optional[int]:
+    def attempt(self, *keys: str) -> int | None:
         """Counts an attempt against every key and returns its number; None, counting nothing, when a key
         has used up its attempts."""
         now = self.clock()
@@ -146,7 +160,7 @@ class LoginThrottle:
                 self.attempts.pop(key, None)
 
 
-async def append_events(agent, sender_id: Text, events: List[Event]) -> None:
+async def append_events(agent, sender_id: str, events: list[Event]) -> None:
     """Appends events to a conversation's tracker in this process, under the conversation's lock."""
     async with agent.lock_store.lock(sender_id):
         tracker = await agent.processor.get_tracker(sender_id)
@@ -155,7 +169,7 @@ async def append_events(agent, sender_id: Text, events: List[Event]) -> None:
         await agent.processor.save_tracker(tracker)
 
 
-async def hand_back(agent, store, case: Dict[str, Any]) -> bool:
+async def hand_back(agent, store, case: dict[str, Any]) -> bool:
     """The assistant answers the family of a closed, claimed case again, and their widget says the staff
     member has left. Done once, by whichever process takes it first; False when there was nothing to do."""
     if not store.take_hand_back(case["id"]):
@@ -169,7 +183,7 @@ async def hand_back(agent, store, case: Dict[str, Any]) -> bool:
     return True
 
 
-async def sweep_abandoned(agent, store, accounts, gone_seconds: int, now: Optional[datetime] = None) -> int:
+async def sweep_abandoned(agent, store, accounts, gone_seconds: int, now: datetime | None = None) -> int:
     """Closes as "staff_disconnected" every active case whose staff member's console has been gone for
     ``gone_seconds``, and hands back every family still owed a hand-back (those cases, and any closed case
     whose closing process stopped half-way). Safe to run in several processes at once."""
@@ -182,7 +196,7 @@ async def sweep_abandoned(agent, store, accounts, gone_seconds: int, now: Option
     return handed_back
 
 
-async def transcript(agent, case: Dict[str, Any]) -> List[Dict[str, Any]]:
+async def transcript(agent, case: dict[str, Any]) -> list[dict[str, Any]]:
     """The conversation of this case only: family, bot and staff messages from the family's request for a
     person to the case's close (what the family writes afterwards is not the case's any more)."""
     tracker = await agent.tracker_store.retrieve(case["sender_id"])
@@ -225,13 +239,15 @@ def _idle_seconds(request: Request) -> int:
 def answers_calmly(handler):
     """Whatever goes wrong inside a console handler: a one-line log (no stack trace, no request data) and
     a plain 503 for the client."""
+
     @wraps(handler)
     async def guarded(request: Request, *args, **kwargs):
         try:
             return await handler(request, *args, **kwargs)
         except Exception as error:
-            logger.error("The staff console could not answer %s %s (%s).", request.method, handler.__name__,
-                         type(error).__name__)
+            logger.error(
+                "The staff console could not answer %s %s (%s).", request.method, handler.__name__, type(error).__name__
+            )
             return _error(503, "The console could not do this just now. Please try again.")
 
     return guarded
@@ -241,12 +257,13 @@ def _static(name: str, content_type: str):
     @answers_calmly
     async def serve(_: Request) -> HTTPResponse:
         return await response.file(
-            str(STATIC_DIR / name), mime_type=content_type,
+            str(STATIC_DIR / name),
+            mime_type=content_type,
             headers={
                 "Cache-Control": "no-store",
                 "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                                           "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
-                                           "base-uri 'none'; form-action 'self'",
+                "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+                "base-uri 'none'; form-action 'self'",
                 "X-Content-Type-Options": "nosniff",
                 "Referrer-Policy": "no-referrer",
             },
@@ -259,10 +276,10 @@ class StaffConsole(InputChannel):
     """The staff console under /staff. Receives no family messages."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "staff"
 
-    def url_prefix(self) -> Text:
+    def url_prefix(self) -> str:
         return "/staff"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -290,10 +307,12 @@ class StaffConsole(InputChannel):
             return getattr(request.app.ctx, "agent", None)
 
         console.add_route(_static("console.html", "text/html; charset=utf-8"), "/", methods=["GET"], name="page")
-        console.add_route(_static("console.js", "text/javascript; charset=utf-8"), "/console.js", methods=["GET"],
-                          name="script")
-        console.add_route(_static("console.css", "text/css; charset=utf-8"), "/console.css", methods=["GET"],
-                          name="style")
+        console.add_route(
+            _static("console.js", "text/javascript; charset=utf-8"), "/console.js", methods=["GET"], name="script"
+        )
+        console.add_route(
+            _static("console.css", "text/css; charset=utf-8"), "/console.css", methods=["GET"], name="style"
+        )
 
         @console.route("/api/login", methods=["POST"])
         @answers_calmly
@@ -448,5 +467,3 @@ class StaffConsole(InputChannel):
             app.add_task(sweep_forever())
 
         return console
-
-

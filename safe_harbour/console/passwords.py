@@ -1,5 +1,6 @@
 """Staff passwords: PBKDF2-HMAC-SHA256 from the standard library, stored as
 ``pbkdf2_sha256$<iterations>$<salt, base64>$<hash, base64>``."""
+
 import base64
 import functools
 import hashlib
@@ -31,9 +32,7 @@ def verify_password(password: str, stored: str) -> bool:
         algorithm, iterations, salt, digest = stored.split("$")
         if algorithm != ALGORITHM:
             return False
-        candidate = hashlib.pbkdf2_hmac(
-            "sha256", _bytes(password), base64.b64decode(salt), int(iterations)
-        )
+        candidate = hashlib.pbkdf2_hmac("sha256", _bytes(password), base64.b64decode(salt), int(iterations))
         return hmac.compare_digest(candidate, base64.b64decode(digest))
     except (ValueError, TypeError):
         return False

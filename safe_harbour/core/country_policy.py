@@ -7,8 +7,9 @@ Arabizi). Only when no country is known yet does the widget's language/region se
 user stated. `country_source` records which of the two it was ("stated" or "locale"), so answers can say
 that a locale guess is a guess. Only countries in the directory are set.
 """
+
 import re
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.events import UserUttered
@@ -25,12 +26,12 @@ STATED, LOCALE = "stated", "locale"
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z]{4})?[-_]([A-Za-z]{2})(?:[-_].*)?$")
 
 
-def _known(code: Any) -> Optional[Text]:
+def _known(code: Any) -> str | None:
     code = str(code or "").strip().upper()
     return code if code in countries() else None
 
 
-def stated_country(message: UserUttered) -> Optional[Text]:
+def stated_country(message: UserUttered) -> str | None:
     """The country a user turn names: a payload entity first, then the text (payloads are not read as text)."""
     for entity in message.entities or []:
         if entity.get("entity") == COUNTRY_SLOT and _known(entity.get("value")):
@@ -41,7 +42,7 @@ def stated_country(message: UserUttered) -> Optional[Text]:
     return find_country(text)
 
 
-def locale_country(metadata: Optional[Dict[Text, Any]]) -> Optional[Text]:
+def locale_country(metadata: dict[str, Any] | None) -> str | None:
     """The region of the widget's locale setting, if it is a country in the directory."""
     locale = (metadata or {}).get("locale")
     if not isinstance(locale, str):
@@ -50,13 +51,11 @@ def locale_country(metadata: Optional[Dict[Text, Any]]) -> Optional[Text]:
     return _known(match.group(1)) if match else None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class CountryPolicy(SlotFillingPolicy):
     """Sets `country` and `country_source` from each new user message."""
 
-    def slot_values(self, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+    def slot_values(self, tracker: DialogueStateTracker) -> dict[str, Any]:
         if not just_heard_user(tracker):
             return {}
         message = tracker.latest_message

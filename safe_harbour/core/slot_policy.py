@@ -4,7 +4,8 @@ Why policies: they see the whole tracker, their events are applied before the ne
 use the new value at once), they work when the action server is down, and their slot events are not NLU
 predictions (so test stories need not annotate them).
 """
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.storage.resource import Resource
@@ -19,14 +20,14 @@ class SlotFillingPolicy(Policy):
     """Subclasses say which slots to set; all their action probabilities are zero."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # The lowest priority, so that even on a tie this (empty) prediction never wins.
         return {"priority": 0}
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource
 
-    def slot_values(self, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+    def slot_values(self, tracker: DialogueStateTracker) -> dict[str, Any]:
         """The slots to set now and their values; unchanged values are skipped by the caller."""
         raise NotImplementedError
 

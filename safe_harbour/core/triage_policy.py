@@ -7,7 +7,8 @@
 The triage card staff see is built from these slots and recognised topics, never from message text
 (see safe_harbour.handoff.triage).
 """
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -18,25 +19,23 @@ from safe_harbour.text.platforms import detect_platforms
 from safe_harbour.text.reports import detect_reports
 
 
-def _merged(current: Any, new: List[Text]) -> List[Text]:
+def _merged(current: Any, new: list[str]) -> list[str]:
     merged = list(current or [])
     merged += [item for item in new if item not in merged]
     return merged
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class TriageSlotsPolicy(SlotFillingPolicy):
     """Sets `age_band`, `platforms` and `reported_to` from each new user message."""
 
-    def slot_values(self, tracker: DialogueStateTracker) -> Dict[Text, Any]:
+    def slot_values(self, tracker: DialogueStateTracker) -> dict[str, Any]:
         if not just_heard_user(tracker):
             return {}
         text = tracker.latest_message.text or ""
         if text.startswith("/"):  # a button payload says nothing about these
             return {}
-        values: Dict[Text, Any] = {}
+        values: dict[str, Any] = {}
         band = detect_age_band(text)
         if band:
             values["age_band"] = band

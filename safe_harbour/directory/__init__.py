@@ -2,6 +2,7 @@
 
 Only ``official_services`` (and ``emergency_number``) should feed anything shown to families.
 """
+
 from safe_harbour.directory.hotlines import (  # noqa: F401
     DEFAULT_DIRECTORY,
     KINDS,

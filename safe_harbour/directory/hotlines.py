@@ -7,12 +7,13 @@ The directory path defaults to ``<project root>/directory/countries``, where the
 from this package's location. Every function takes an optional ``directory`` argument so tests (and the
 validator) can point at another folder.
 """
+
 from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Union
 
 import yaml
 
@@ -44,17 +45,17 @@ _ALWAYS_APPEND = {"removal"}
 _APPEND_IF_MISSING = {"csam_hotline", "child_helpline"}
 _ONLY_WHEN_COUNTRY_UNKNOWN = {"world_inhope"}
 
-PathLike = Union[str, Path]
+PathLike = str | Path
 
-_cache: Dict[Path, Dict[str, dict]] = {}
+_cache: dict[Path, dict[str, dict]] = {}
 _lock = threading.Lock()
 
 
-def _resolve(directory: Optional[PathLike]) -> Path:
+def _resolve(directory: PathLike | None) -> Path:
     return Path(directory).resolve() if directory is not None else DEFAULT_DIRECTORY
 
 
-def read_files(directory: Optional[PathLike] = None) -> Dict[str, dict]:
+def read_files(directory: PathLike | None = None) -> dict[str, dict]:
     """Parse every ``*.yml`` file in the folder, keyed by file name (no caching, no checks)."""
     folder = _resolve(directory)
     files = {}
@@ -64,7 +65,7 @@ def read_files(directory: Optional[PathLike] = None) -> Dict[str, dict]:
     return files
 
 
-def load(directory: Optional[PathLike] = None, reload: bool = False) -> Dict[str, dict]:
+def load(directory: PathLike | None = None, reload: bool = False) -> dict[str, dict]:
     """All countries keyed by their code ("EG", ..., "WORLD"). Loaded once per folder and cached.
 
     Files are trusted to have passed ``python -m safe_harbour.directory.validate``; a file without a
@@ -81,12 +82,12 @@ def load(directory: Optional[PathLike] = None, reload: bool = False) -> Dict[str
         return _cache[folder]
 
 
-def countries(directory: Optional[PathLike] = None) -> List[str]:
+def countries(directory: PathLike | None = None) -> list[str]:
     """Codes of all countries in the directory, without WORLD, sorted."""
     return sorted(code for code in load(directory) if code != WORLD)
 
 
-def get(country_code: Optional[str], directory: Optional[PathLike] = None) -> Optional[dict]:
+def get(country_code: str | None, directory: PathLike | None = None) -> dict | None:
     """The whole entry for a country (all statuses), or None. Returns a copy: callers may not edit the cache."""
     if not country_code:
         return None
@@ -99,14 +100,13 @@ def reachable(service: dict) -> bool:
     return bool(service.get("phone") or service.get("text") or service.get("web"))
 
 
-def _official(entry: Optional[dict], kinds: Optional[set]) -> List[dict]:
+def _official(entry: dict | None, kinds: set | None) -> list[dict]:
     if not entry:
         return []
     return [
         copy.deepcopy(service)
         for service in entry.get("services") or []
-        if service.get("status") == OFFICIAL and (kinds is None or service.get("kind") in kinds)
-        and reachable(service)
+        if service.get("status") == OFFICIAL and (kinds is None or service.get("kind") in kinds) and reachable(service)
     ]
 
 
@@ -118,11 +118,11 @@ def _same_service(a: dict, b: dict) -> bool:
 
 
 def official_services(
-    country_code: Optional[str],
-    kinds: Optional[Iterable[str]] = None,
+    country_code: str | None,
+    kinds: Iterable[str] | None = None,
     include_world: bool = True,
-    directory: Optional[PathLike] = None,
-) -> List[dict]:
+    directory: PathLike | None = None,
+) -> list[dict]:
     """Official services for a country, optionally only of the given kinds, country first.
 
     Worldwide official services are appended where useful (see ``_ALWAYS_APPEND`` and
@@ -148,13 +148,14 @@ def official_services(
     for service in world:
         kind = service["kind"]
         useful = service["id"] not in _ONLY_WHEN_COUNTRY_UNKNOWN and (
-            kind in _ALWAYS_APPEND or (kind in _APPEND_IF_MISSING and kind not in own_kinds))
+            kind in _ALWAYS_APPEND or (kind in _APPEND_IF_MISSING and kind not in own_kinds)
+        )
         if useful and not any(_same_service(service, mine) for mine in result):
             result.append(service)
     return result
 
 
-def emergency_number(country_code: Optional[str], directory: Optional[PathLike] = None) -> Optional[str]:
+def emergency_number(country_code: str | None, directory: PathLike | None = None) -> str | None:
     """The emergency number if, and only if, it is marked official; otherwise None."""
     entry = load(directory).get((country_code or "").strip().upper())
     number = (entry or {}).get("emergency_number")

@@ -39,6 +39,7 @@ Decisions on ambiguous names (also in directory/README.md):
   طرابلس/Tripoli (also Libya), العين (also "the eye"), المدينة alone ("the city"), صور ("pictures"),
   جنين ("fetus"), سوسة ("woodworm"), الصعيد ("level"), الرمادي ("grey"), وجدة ("he found it").
 """
+
 from __future__ import annotations
 
 import re
@@ -46,7 +47,6 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 from safe_harbour.directory import hotlines
 from safe_harbour.text.arabic import normalize_letters, word_forms
@@ -79,7 +79,7 @@ def _latin_set(words) -> set:
     return {_fold_latin(w) for w in words}
 
 
-def _arabic_prefixes() -> List[Tuple[str, bool]]:
+def _arabic_prefixes() -> list[tuple[str, bool]]:
     """All conjunction + preposition + article groups, with whether they include the article."""
     groups = set()
     for conj in ("", "و", "ف"):
@@ -101,10 +101,23 @@ _MIN_LATIN_STEM = 4
 
 # Phrases that must win over a shorter country name inside them, and match nothing.
 _BLOCKED = [
-    "south america", "latin america", "central america", "north america", "south american", "latin american",
-    "the maghreb", "maghreb region",
-    "أمريكا اللاتينية", "امريكا اللاتينية", "أمريكا الجنوبية", "امريكا الجنوبية", "أمريكا الشمالية",
-    "امريكا الشمالية", "أمريكا الوسطى", "المغرب العربي", "دول المغرب",
+    "south america",
+    "latin america",
+    "central america",
+    "north america",
+    "south american",
+    "latin american",
+    "the maghreb",
+    "maghreb region",
+    "أمريكا اللاتينية",
+    "امريكا اللاتينية",
+    "أمريكا الجنوبية",
+    "امريكا الجنوبية",
+    "أمريكا الشمالية",
+    "امريكا الشمالية",
+    "أمريكا الوسطى",
+    "المغرب العربي",
+    "دول المغرب",
 ]
 # Single words that name two places: never matched, reported by find_ambiguous.
 AMBIGUOUS = {
@@ -118,37 +131,134 @@ AMBIGUOUS = {
 # Place names that are also everyday words: matched only after the separate word "في" (or "مدينة"), or when
 # the whole message is just the name (an answer to "where are you?").
 _GATED_AR = {normalize_letters(k): v for k, v in {"جدة": "SA", "جده": "SA", "الزرقاء": "JO"}.items()}
-_GATE_BEFORE_AR = {
-    normalize_letters(w) for w in ("في", "فى", "ف", "مدينة", "بمدينة", "لمدينة", "محافظة", "بمحافظة")
-}
+_GATE_BEFORE_AR = {normalize_letters(w) for w in ("في", "فى", "ف", "مدينة", "بمدينة", "لمدينة", "محافظة", "بمحافظة")}
 _PERSON_NAMES = _latin_set({"jordan", "sydney", "adelaide", "medina", "alexandria", "petra", "oran", "riyad", "saida"})
-_PERSON_CONTEXT = _latin_set({
-    "my", "our", "his", "her", "their", "your", "named", "called", "son", "daughter", "boy", "girl", "kid",
-    "child", "friend", "brother", "sister", "cousin", "nephew", "niece", "student", "classmate", "mr", "mrs",
-    "ms", "miss", "dr", "michael", "air", "dear", "hi", "hey", "baby", "teen", "teenager",
-})
+_PERSON_CONTEXT = _latin_set(
+    {
+        "my",
+        "our",
+        "his",
+        "her",
+        "their",
+        "your",
+        "named",
+        "called",
+        "son",
+        "daughter",
+        "boy",
+        "girl",
+        "kid",
+        "child",
+        "friend",
+        "brother",
+        "sister",
+        "cousin",
+        "nephew",
+        "niece",
+        "student",
+        "classmate",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "michael",
+        "air",
+        "dear",
+        "hi",
+        "hey",
+        "baby",
+        "teen",
+        "teenager",
+    }
+)
 _MAGHRIB_LATIN = _latin_set({"maghrib", "maghreb", "lmaghrib", "lmaghreb"})
-_PRAYER_BEFORE_LATIN = _latin_set({
-    "ba3d", "b3d", "ba3ed", "abl", "2abl", "gabl", "before", "after", "salat", "salah", "sala", "salaat",
-    "wa2t", "waqt", "adan", "azan", "athan", "adhan", "asr", "3asr", "isha", "3isha", "duhr", "zuhr", "dhuhr",
-    "fajr", "until", "till", "hatta", "7atta", "pray", "praying",
-})
+_PRAYER_BEFORE_LATIN = _latin_set(
+    {
+        "ba3d",
+        "b3d",
+        "ba3ed",
+        "abl",
+        "2abl",
+        "gabl",
+        "before",
+        "after",
+        "salat",
+        "salah",
+        "sala",
+        "salaat",
+        "wa2t",
+        "waqt",
+        "adan",
+        "azan",
+        "athan",
+        "adhan",
+        "asr",
+        "3asr",
+        "isha",
+        "3isha",
+        "duhr",
+        "zuhr",
+        "dhuhr",
+        "fajr",
+        "until",
+        "till",
+        "hatta",
+        "7atta",
+        "pray",
+        "praying",
+    }
+)
 _PRAYER_AFTER_LATIN = _latin_set({"prayer", "prayers", "salah", "salat", "isha", "3isha", "time"})
 _LATIN_ARTICLES = _latin_set({"el", "al", "il", "l", "the"})
 _PRAYER_BEFORE_AR = {
     normalize_letters(w)
-    for w in ("صلاة", "صلاه", "صلات", "بعد", "قبل", "وقت", "أذان", "اذان", "عند", "حتى", "لين", "العصر", "الظهر",
-              "العشاء", "العشا", "الفجر", "عصر", "ظهر", "عشا", "عشاء", "فجر")
+    for w in (
+        "صلاة",
+        "صلاه",
+        "صلات",
+        "بعد",
+        "قبل",
+        "وقت",
+        "أذان",
+        "اذان",
+        "عند",
+        "حتى",
+        "لين",
+        "العصر",
+        "الظهر",
+        "العشاء",
+        "العشا",
+        "الفجر",
+        "عصر",
+        "ظهر",
+        "عشا",
+        "عشاء",
+        "فجر",
+    )
 }
 _PRAYER_AFTER_AR = {normalize_letters(w) for w in ("عشاء", "عشا", "صلاة")}
 _PRONOUNS_AR = {
     normalize_letters(w)
-    for w in ("انا", "أنا", "انت", "إنت", "انتي", "هو", "هي", "احنا", "إحنا", "نحن", "انتم", "كنت", "لسه", "لازلت",
-              "مازلت")
+    for w in (
+        "انا",
+        "أنا",
+        "انت",
+        "إنت",
+        "انتي",
+        "هو",
+        "هي",
+        "احنا",
+        "إحنا",
+        "نحن",
+        "انتم",
+        "كنت",
+        "لسه",
+        "لازلت",
+        "مازلت",
+    )
 }
-_INSIST_AFTER_AR = {
-    normalize_letters(w) for w in ("على", "علي", "ان", "أن", "انه", "إنه", "انها", "انك", "اني", "إني")
-}
+_INSIST_AFTER_AR = {normalize_letters(w) for w in ("على", "علي", "ان", "أن", "انه", "إنه", "انها", "انك", "اني", "إني")}
 _US_BEFORE = _latin_set({"in", "from", "to", "across", "inside", "outside"})
 
 
@@ -161,14 +271,14 @@ class _Token:
 
 @dataclass(frozen=True)
 class _Phrase:
-    tokens: Tuple[str, ...]  # normalised words; the first is stored without its article if it had one
-    code: Optional[str]  # None for blocked phrases
+    tokens: tuple[str, ...]  # normalised words; the first is stored without its article if it had one
+    code: str | None  # None for blocked phrases
     arabic: bool
     needs_article: bool  # Arabic: the first word carries the article in the gazetteer
     arabizi: bool  # Latin: from an ar-latn list (stored collapsed), so glued prefixes / doubled letters may vary
 
 
-def tokenize(text: str) -> List[_Token]:
+def tokenize(text: str) -> list[_Token]:
     """Normalised words of a message or a gazetteer entry."""
     text = normalize_letters(unicodedata.normalize("NFKC", text or ""))
     for pattern, replacement in _ABBREVIATIONS:
@@ -183,19 +293,19 @@ def tokenize(text: str) -> List[_Token]:
     return tokens
 
 
-def _arabic_candidates(word: str) -> List[Tuple[str, bool]]:
+def _arabic_candidates(word: str) -> list[tuple[str, bool]]:
     """(stem, stem carried the article) for every way of reading prefixes off an Arabic word."""
     candidates = {(word, False)}
     for prefix, has_article in _AR_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            candidates.add((word[len(prefix):], has_article))
+            candidates.add((word[len(prefix) :], has_article))
     for form in word_forms(word)[1:]:
         prefix = word[: len(word) - len(form)]
         candidates.add((form, prefix.endswith(_ARTICLE) or prefix.endswith("لل")))
     return sorted(candidates, key=lambda c: (-len(c[0]), c[1]))
 
 
-def _latin_candidates(word: str) -> List[Tuple[str, bool]]:
+def _latin_candidates(word: str) -> list[tuple[str, bool]]:
     """(stem, Arabizi-only): the word itself, then forms valid only against ``ar-latn`` names: the word with
     doubled letters collapsed, and either form without a glued Arabizi prefix."""
     candidates = [(word, False)]
@@ -205,13 +315,13 @@ def _latin_candidates(word: str) -> List[Tuple[str, bool]]:
             candidates.append((form, True))
         for prefix in _LATIN_PREFIXES:
             if form.startswith(prefix) and len(form) - len(prefix) >= _MIN_LATIN_STEM:
-                candidates.append((form[len(prefix):], True))
+                candidates.append((form[len(prefix) :], True))
     return candidates
 
 
 class _Matcher:
-    def __init__(self, countries: Dict[str, dict]):
-        self.index: Dict[Tuple[bool, str], List[_Phrase]] = {}
+    def __init__(self, countries: dict[str, dict]):
+        self.index: dict[tuple[bool, str], list[_Phrase]] = {}
         for code, entry in sorted(countries.items()):
             if code == hotlines.WORLD:
                 continue
@@ -222,7 +332,7 @@ class _Matcher:
         for name in _BLOCKED:
             self._add(name, None, arabizi=False)
 
-    def _add(self, name: str, code: Optional[str], arabizi: bool) -> None:
+    def _add(self, name: str, code: str | None, arabizi: bool) -> None:
         tokens = tokenize(name)
         if not tokens:
             return
@@ -230,14 +340,14 @@ class _Matcher:
         words = [t.norm for t in tokens]
         needs_article = False
         if arabic and words[0].startswith(_ARTICLE) and len(words[0]) >= len(_ARTICLE) + 3:
-            words[0] = words[0][len(_ARTICLE):]
+            words[0] = words[0][len(_ARTICLE) :]
             needs_article = True
         if arabizi and not arabic:
             words = [_collapse(w) for w in words]
         phrase = _Phrase(tuple(words), code, arabic, needs_article, arabizi and not arabic)
         self.index.setdefault((arabic, words[0]), []).append(phrase)
 
-    def _phrases_at(self, tokens: List[_Token], i: int):
+    def _phrases_at(self, tokens: list[_Token], i: int):
         """(phrase, candidate stem) pairs whose words match the message from token i."""
         token = tokens[i]
         found = []
@@ -258,7 +368,7 @@ class _Matcher:
         return found
 
     @staticmethod
-    def _rest_matches(tokens: List[_Token], i: int, phrase: _Phrase) -> bool:
+    def _rest_matches(tokens: list[_Token], i: int, phrase: _Phrase) -> bool:
         rest = phrase.tokens[1:]
         if i + len(phrase.tokens) > len(tokens):
             return False
@@ -267,11 +377,10 @@ class _Matcher:
             return _collapse(token.norm) if phrase.arabizi else token.norm
 
         return all(
-            tokens[i + 1 + k].arabic == phrase.arabic and norm(tokens[i + 1 + k]) == word
-            for k, word in enumerate(rest)
+            tokens[i + 1 + k].arabic == phrase.arabic and norm(tokens[i + 1 + k]) == word for k, word in enumerate(rest)
         )
 
-    def scan(self, text: str) -> List[Tuple[int, str]]:
+    def scan(self, text: str) -> list[tuple[int, str]]:
         """All (token position, country code) found, in message order, after context rules."""
         tokens = tokenize(text)
         results = []
@@ -300,7 +409,7 @@ class _Matcher:
         return results
 
 
-def _gated_match(tokens: List[_Token], i: int) -> Optional[str]:
+def _gated_match(tokens: list[_Token], i: int) -> str | None:
     token = tokens[i]
     if not token.arabic or token.norm not in _GATED_AR:
         return None
@@ -310,7 +419,7 @@ def _gated_match(tokens: List[_Token], i: int) -> Optional[str]:
     return None
 
 
-def _is_upper_us(tokens: List[_Token], i: int) -> bool:
+def _is_upper_us(tokens: list[_Token], i: int) -> bool:
     if tokens[i].orig != "US":
         return False
     if len(tokens) == 1:
@@ -318,14 +427,14 @@ def _is_upper_us(tokens: List[_Token], i: int) -> bool:
     return i > 0 and tokens[i - 1].norm in _US_BEFORE
 
 
-def _previous_word(tokens: List[_Token], i: int, skip_articles: bool = False) -> Optional[_Token]:
+def _previous_word(tokens: list[_Token], i: int, skip_articles: bool = False) -> _Token | None:
     j = i - 1
     while j >= 0 and skip_articles and not tokens[j].arabic and tokens[j].norm in _LATIN_ARTICLES:
         j -= 1
     return tokens[j] if j >= 0 else None
 
 
-def _blocked_by_context(tokens: List[_Token], i: int, phrase: _Phrase, stem: str) -> bool:
+def _blocked_by_context(tokens: list[_Token], i: int, phrase: _Phrase, stem: str) -> bool:
     end = i + len(phrase.tokens)
     nxt = tokens[end] if end < len(tokens) else None
     prev = _previous_word(tokens, i)
@@ -360,7 +469,7 @@ def _blocked_by_context(tokens: List[_Token], i: int, phrase: _Phrase, stem: str
     return False
 
 
-_matchers: Dict[Path, _Matcher] = {}
+_matchers: dict[Path, _Matcher] = {}
 _lock = threading.Lock()
 
 
@@ -372,13 +481,13 @@ def _matcher(directory=None) -> _Matcher:
         return _matchers[key]
 
 
-def find_country(text: str, directory=None) -> Optional[str]:
+def find_country(text: str, directory=None) -> str | None:
     """ISO code of the first country named in the message, or None."""
     found = _matcher(directory).scan(text)
     return found[0][1] if found else None
 
 
-def find_countries(text: str, directory=None) -> List[str]:
+def find_countries(text: str, directory=None) -> list[str]:
     """Every country named in the message, in order, without repeats."""
     codes = []
     for _, code in _matcher(directory).scan(text):
@@ -387,7 +496,7 @@ def find_countries(text: str, directory=None) -> List[str]:
     return codes
 
 
-def find_ambiguous(text: str) -> Optional[Tuple[str, ...]]:
+def find_ambiguous(text: str) -> tuple[str, ...] | None:
     """Codes a bare ambiguous place name could mean (e.g. "عمان" -> ("JO", "OM")), else None.
 
     Meant for when ``find_country`` returned None, so the assistant can ask which one.

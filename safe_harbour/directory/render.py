@@ -5,14 +5,15 @@ Everything shown comes from ``official_services`` and ``emergency_number``, so o
 and ``ar`` fields; numbers and web addresses exactly as the directory writes them. The answer's sources are
 the pages each fact was verified on.
 """
+
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Any
 
 from safe_harbour.directory import hotlines
 
 # What each topic needs from the directory: the kinds of service, and whether the emergency number helps.
-PURPOSES: Dict[str, dict] = {
+PURPOSES: dict[str, dict] = {
     "report_hotline": {"kinds": ["csam_hotline", "police_cyber", "removal"], "emergency": False},
     "report_police": {"kinds": ["police_cyber", "emergency"], "emergency": True},
     "inform_country": {
@@ -25,7 +26,8 @@ PURPOSES: Dict[str, dict] = {
 }
 DEFAULT_PURPOSE = "inform_country"
 
-_TEXT = {
+# Per language: headings by topic, then the sentences around the services.
+_TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "heading": {
             "report_hotline": "Where to report in {country}:",
@@ -39,17 +41,22 @@ _TEXT = {
         "emergency": "Emergency number: {number}",
         "call": "call {phone}",
         "any_country": "works from any country",
-        "no_emergency": ("If anyone is in danger now, call your country's emergency number. I could not confirm "
-                         "the number for {country} on an official page, so I won't guess it."),
-        "none_checked": ("I could not confirm a contact of this kind for {country} on an official page, so I won't "
-                         "give you one I can't stand behind. What you can still do from {country}: report the "
-                         "account and the post in the app itself; use the services below, which work from any "
-                         "country; keep the messages, names and links as evidence (never the image); and ask here "
-                         "to talk to a person."),
-        "locale_guess": ("I used {country} because of your device's language and region setting. If you're in "
-                         "another country, just tell me which one."),
-        "unknown_country": ("I don't have services for that country in my list yet. These work from any "
-                            "country:"),
+        "no_emergency": (
+            "If anyone is in danger now, call your country's emergency number. I could not confirm "
+            "the number for {country} on an official page, so I won't guess it."
+        ),
+        "none_checked": (
+            "I could not confirm a contact of this kind for {country} on an official page, so I won't "
+            "give you one I can't stand behind. What you can still do from {country}: report the "
+            "account and the post in the app itself; use the services below, which work from any "
+            "country; keep the messages, names and links as evidence (never the image); and ask here "
+            "to talk to a person."
+        ),
+        "locale_guess": (
+            "I used {country} because of your device's language and region setting. If you're in "
+            "another country, just tell me which one."
+        ),
+        "unknown_country": ("I don't have services for that country in my list yet. These work from any country:"),
     },
     "ar": {
         "heading": {
@@ -64,14 +71,17 @@ _TEXT = {
         "emergency": "رقم الطوارئ: {number}",
         "call": "اتصل على {phone}",
         "any_country": "تعمل من أي بلد",
-        "no_emergency": ("إن كان أحدٌ في خطر الآن، فاتصل برقم الطوارئ في بلدك. لم أتمكن من التأكد من رقم "
-                         "{country} في صفحة رسمية، لذلك لن أخمّنه."),
-        "none_checked": ("لم أتمكن من التأكد من جهة من هذا النوع في {country} في صفحة رسمية، لذلك لن أعطيك "
-                         "جهة لا أستطيع أن أضمنها. ما يمكنك فعله من {country}: الإبلاغ عن الحساب والمنشور داخل "
-                         "التطبيق نفسه؛ واستخدام الخدمات أدناه، فهي تعمل من أي بلد؛ والاحتفاظ بالرسائل والأسماء "
-                         "والروابط دليلًا (دون الصورة أبدًا)؛ وطلب التحدث مع شخص هنا."),
-        "locale_guess": ("اعتمدتُ {country} بحسب إعداد اللغة والمنطقة في جهازك. إن كنت في بلد آخر، فاكتب لي "
-                         "اسمه فقط."),
+        "no_emergency": (
+            "إن كان أحدٌ في خطر الآن، فاتصل برقم الطوارئ في بلدك. لم أتمكن من التأكد من رقم "
+            "{country} في صفحة رسمية، لذلك لن أخمّنه."
+        ),
+        "none_checked": (
+            "لم أتمكن من التأكد من جهة من هذا النوع في {country} في صفحة رسمية، لذلك لن أعطيك "
+            "جهة لا أستطيع أن أضمنها. ما يمكنك فعله من {country}: الإبلاغ عن الحساب والمنشور داخل "
+            "التطبيق نفسه؛ واستخدام الخدمات أدناه، فهي تعمل من أي بلد؛ والاحتفاظ بالرسائل والأسماء "
+            "والروابط دليلًا (دون الصورة أبدًا)؛ وطلب التحدث مع شخص هنا."
+        ),
+        "locale_guess": ("اعتمدتُ {country} بحسب إعداد اللغة والمنطقة في جهازك. إن كنت في بلد آخر، فاكتب لي اسمه فقط."),
         "unknown_country": "ليست لديّ بعدُ خدمات لهذا البلد في قائمتي. هذه الخدمات تعمل من أي بلد:",
     },
 }
@@ -79,11 +89,11 @@ _TEXT = {
 _LRM = "\u200e"  # keeps "+44 ..." reading left to right inside Arabic text
 
 
-def _lang(language: Optional[str]) -> str:
+def _lang(language: str | None) -> str:
     return "ar" if language == "ar" else "en"
 
 
-def _field(value, lang: str) -> Optional[str]:
+def _field(value, lang: str) -> str | None:
     """A bilingual {en, ar} field in the answer's language (English if the Arabic is missing)."""
     if isinstance(value, dict):
         return value.get(lang) or value.get("en")
@@ -95,7 +105,7 @@ def _in_sentence(name: str, lang: str) -> str:
     return f"the {name}" if lang == "en" and name.split()[0] in ("United", "Netherlands", "Philippines") else name
 
 
-def country_name(code: Optional[str], language: Optional[str] = "en") -> Optional[str]:
+def country_name(code: str | None, language: str | None = "en") -> str | None:
     entry = hotlines.get(code) if code else None
     return _field(entry.get("name"), _lang(language)) if entry else None
 
@@ -104,7 +114,7 @@ def _phone(phone: str, lang: str) -> str:
     return f"{_LRM}{phone}" if lang == "ar" and phone.startswith("+") else phone
 
 
-def service_line(service: dict, language: Optional[str] = "en") -> str:
+def service_line(service: dict, language: str | None = "en") -> str:
     """One bullet: the service name, then how to reach it (phone, text, web) and its hours."""
     lang = _lang(language)
     words = _TEXT[lang]
@@ -128,8 +138,8 @@ def service_line(service: dict, language: Optional[str] = "en") -> str:
     return f"• {name}" + (": " + " · ".join(ways) if ways else "")
 
 
-def _sources(services: List[dict], emergency_source: Optional[dict], lang: str) -> List[dict]:
-    sources: List[dict] = []
+def _sources(services: list[dict], emergency_source: dict | None, lang: str) -> list[dict]:
+    sources: list[dict] = []
     if emergency_source:
         sources.append(emergency_source)
     for service in services:
@@ -140,9 +150,13 @@ def _sources(services: List[dict], emergency_source: Optional[dict], lang: str) 
 
 
 def services_answer(
-    country: Optional[str], purpose: Optional[str], language: Optional[str] = "en", locale_guess: bool = False,
-    list_world_when_unknown: bool = True, directory=None,
-) -> Optional[dict]:
+    country: str | None,
+    purpose: str | None,
+    language: str | None = "en",
+    locale_guess: bool = False,
+    list_world_when_unknown: bool = True,
+    directory=None,
+) -> dict | None:
     """The answer listing a country's official services for a topic:
     {text, metadata: {sources, reviewed}, services: [ids shown], emergency: number shown or None}.
 
@@ -163,15 +177,19 @@ def services_answer(
     world = [s for s in services if str(s.get("id", "")).startswith("world_")]
     emergency = hotlines.emergency_number(code, directory) if (code and spec["emergency"]) else None
 
-    lines: List[str] = []
+    lines: list[str] = []
     emergency_source = None
-    if code:
-        name = _in_sentence(_field(entry["name"], lang), lang)
+    emergency_entry: dict | None = None  # the directory's emergency number, when the answer gives it
+    if entry:
+        name = _in_sentence(_field(entry["name"], lang) or entry["country"], lang)
         lines.append(words["heading"][purpose if purpose in words["heading"] else DEFAULT_PURPOSE].format(country=name))
         if emergency:
+            emergency_entry = entry["emergency_number"]
             lines.append("• " + words["emergency"].format(number=emergency))
-            emergency_source = {"title": f'{words["emergency"].split(":")[0]} ({name})',
-                                "url": entry["emergency_number"]["source"]}
+            emergency_source = {
+                "title": f"{words['emergency'].split(':')[0]} ({name})",
+                "url": emergency_entry["source"],
+            }
         elif spec["emergency"]:
             lines.append(words["no_emergency"].format(country=name))
         lines += [service_line(s, lang) for s in own]
@@ -191,14 +209,17 @@ def services_answer(
     shown = own + world
     # The newest date any shown fact was seen (on the live page if checked live, else in a stored copy).
     dates = [str(s.get("checked_live") or s.get("page_seen")) for s in shown if s.get("page_seen")]
-    if emergency:
-        number = entry["emergency_number"]
-        dates.append(str(number.get("checked_live") or number.get("page_seen")))
+    if emergency_entry:
+        dates.append(str(emergency_entry.get("checked_live") or emergency_entry.get("page_seen")))
     metadata: dict = {}
     sources = _sources(shown, emergency_source, lang)
     if sources:
         metadata["sources"] = sources
     if dates:
         metadata["reviewed"] = max(dates)
-    return {"text": "\n".join(lines), "metadata": metadata, "services": [s["id"] for s in shown],
-            "emergency": emergency}
+    return {
+        "text": "\n".join(lines),
+        "metadata": metadata,
+        "services": [s["id"] for s in shown],
+        "emergency": emergency,
+    }

@@ -12,6 +12,7 @@ Dates: ``page_seen`` is the date of the copy of the page the fact was read on (t
 shows one, otherwise the day it was read); ``checked_live`` is the day someone opened the live official page
 and saw the same fact (null until then). They are kept apart so a date never claims more than was done.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,6 @@ import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import yaml
 
@@ -34,8 +34,20 @@ TOP_KEYS = {"country", "name", "emergency_number", "names", "services"}
 EMERGENCY_KEYS = {"number", "status", "source", "page_seen", "checked_live"}
 NAMES_KEYS = {"en", "ar", "ar-latn"}
 SERVICE_KEYS = {
-    "id", "kind", "name", "handles", "audience", "web", "phone", "text", "hours", "languages", "source", "status",
-    "page_seen", "checked_live",
+    "id",
+    "kind",
+    "name",
+    "handles",
+    "audience",
+    "web",
+    "phone",
+    "text",
+    "hours",
+    "languages",
+    "source",
+    "status",
+    "page_seen",
+    "checked_live",
 }
 BILINGUAL = ("en", "ar")
 
@@ -50,13 +62,13 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 @dataclass
 class Report:
-    errors: List[str] = field(default_factory=list)
-    stale: List[str] = field(default_factory=list)
-    not_live: List[str] = field(default_factory=list)  # entries with no checked_live date, official ones first
-    hidden: List[str] = field(default_factory=list)  # official entries never shown: no way to reach them
+    errors: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+    not_live: list[str] = field(default_factory=list)  # entries with no checked_live date, official ones first
+    hidden: list[str] = field(default_factory=list)  # official entries never shown: no way to reach them
     countries: int = 0
     services: int = 0
-    by_status: Dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
+    by_status: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUSES})
 
     @property
     def ok(self) -> bool:
@@ -72,7 +84,7 @@ def looks_like_phone(value) -> bool:
     return bool(_PHONE.match(value)) and digits >= 2 and letters <= 10
 
 
-def _as_date(value) -> Optional[dt.date]:
+def _as_date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -103,8 +115,10 @@ class _Checker:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
                 self.error(where, f"'{lang}' text is missing or empty")
-        if isinstance(value.get("ar"), str) and value["ar"].strip() and not ARABIC_LETTER.search(
-            normalize_letters(value["ar"])
+        if (
+            isinstance(value.get("ar"), str)
+            and value["ar"].strip()
+            and not ARABIC_LETTER.search(normalize_letters(value["ar"]))
         ):
             self.error(where, "'ar' text contains no Arabic letters")
 
@@ -136,15 +150,16 @@ class _Checker:
             self.report.stale.append(f"{label} (last seen {last}, {(self.today - last).days} days ago)")
         if live_value is None:
             official = "[official] " if status == "official" else ""
-            self.report.not_live.append(f"{official}{label.replace(' (official)', '')}: page seen {seen}, "
-                                        "not checked live")
+            self.report.not_live.append(
+                f"{official}{label.replace(' (official)', '')}: page seen {seen}, not checked live"
+            )
 
     def status(self, where: str, value) -> None:
         if value not in STATUSES:
             self.error(where, f"status must be one of {', '.join(STATUSES)}, got {value!r}")
 
 
-def _check_keys(checker: "_Checker", where: str, keys: set, expected: set) -> None:
+def _check_keys(checker: _Checker, where: str, keys: set, expected: set) -> None:
     """Report the keys a mapping lacks and the keys it should not have."""
     if missing := expected - keys:
         checker.error(where, f"missing keys: {', '.join(sorted(missing))}")
@@ -152,7 +167,7 @@ def _check_keys(checker: "_Checker", where: str, keys: set, expected: set) -> No
         checker.error(where, f"unknown keys: {', '.join(sorted(extra))}")
 
 
-def _check_file(path: Path, data, checker: _Checker, seen_ids: Dict[str, str], seen_names: Dict[str, str]) -> None:
+def _check_file(path: Path, data, checker: _Checker, seen_ids: dict[str, str], seen_names: dict[str, str]) -> None:
     where = path.name
     if not isinstance(data, dict):
         checker.error(where, "file must contain a mapping")
@@ -224,7 +239,7 @@ def _fold(value: str) -> str:
     return " ".join(value.lower().replace(".", " ").split())
 
 
-def _check_service(where, code, position, service, checker: _Checker, seen_ids: Dict[str, str]) -> None:
+def _check_service(where, code, position, service, checker: _Checker, seen_ids: dict[str, str]) -> None:
     swhere = f"{where}: services[{position}]"
     if not isinstance(service, dict):
         checker.error(swhere, "must be a mapping")
@@ -288,7 +303,7 @@ def _check_service(where, code, position, service, checker: _Checker, seen_ids: 
         checker.report.by_status[status] += 1
 
 
-def validate(directory=None, today: Optional[dt.date] = None) -> Report:
+def validate(directory=None, today: dt.date | None = None) -> Report:
     """Check every *.yml file in the folder (default: the project's directory/countries)."""
     folder = Path(directory) if directory is not None else DEFAULT_DIRECTORY
     report = Report()
@@ -298,8 +313,8 @@ def validate(directory=None, today: Optional[dt.date] = None) -> Report:
         checker.error(str(folder), "no *.yml files found")
     if paths and not (folder / "world.yml").exists():
         checker.error(str(folder), "world.yml (the worldwide fallback) is missing")
-    seen_ids: Dict[str, str] = {}
-    seen_names: Dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
+    seen_names: dict[str, str] = {}
     for path in paths:
         try:
             with path.open(encoding="utf-8") as handle:
@@ -311,7 +326,7 @@ def validate(directory=None, today: Optional[dt.date] = None) -> Report:
     return report
 
 
-def shown_problems(directory=None) -> List[str]:
+def shown_problems(directory=None) -> list[str]:
     """The content check: every answer the assistant can build from the directory (each country and none, each
     topic, both languages) may show only services that are official, have a source, a way to reach them (phone,
     text or web) and a note on whom they are for; an emergency number shown must be official with a source."""
@@ -336,7 +351,7 @@ def shown_problems(directory=None) -> List[str]:
                     if not ((service.get("audience") or {}).get(language)):
                         problems.add(f"{sid}: shown without a note on whom it is for ({language})")
                 number = answer.get("emergency")
-                if number:
+                if number and code:  # only a country's answer gives an emergency number
                     emergency = data[code]["emergency_number"]
                     if emergency.get("status") != "official" or not emergency.get("source"):
                         problems.add(f"{code} emergency number {number}: shown but not official with a source")
@@ -363,9 +378,11 @@ def main(argv=None) -> int:
             print(f"  - {line}")
     if report.not_live:
         shown = sum(1 for line in report.not_live if line.startswith("[official]"))
-        print(f"\nNOT CHECKED LIVE: {len(report.not_live)} entries ({shown} official) were read "
-              "only in a stored copy of a page. Check each on the live page and fill in checked_live before a "
-              "helpline deploys:")
+        print(
+            f"\nNOT CHECKED LIVE: {len(report.not_live)} entries ({shown} official) were read "
+            "only in a stored copy of a page. Check each on the live page and fill in checked_live before a "
+            "helpline deploys:"
+        )
         for line in sorted(report.not_live, key=lambda line: not line.startswith("[official]")):
             print(f"  - {line}")
     counts = ", ".join(f"{status}: {report.by_status[status]}" for status in STATUSES)

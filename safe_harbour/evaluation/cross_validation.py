@@ -14,12 +14,14 @@ The detector's thresholds are swept, and the report (report.md, report.json) giv
 figures per language, per Arabic variety and per safety topic. This is how `config.yml`'s thresholds are
 chosen (`make tune-safety`); never on the dev set or the held-out set.
 """
+
 import argparse
 import json
 import pathlib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any
 
 import numpy as np
 import yaml
@@ -62,7 +64,7 @@ def language_of(path: pathlib.Path) -> str:
     return path.name.split(".")[1]  # nlu.<lang>.yml
 
 
-def training_examples(data_dir: pathlib.Path = PROJECT_ROOT / "data") -> List[Example]:
+def training_examples(data_dir: pathlib.Path = PROJECT_ROOT / "data") -> list[Example]:
     examples = []
     for path in sorted(data_dir.glob("*/nlu.*.yml")):
         blocks = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []
@@ -73,12 +75,19 @@ def training_examples(data_dir: pathlib.Path = PROJECT_ROOT / "data") -> List[Ex
             lines = [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
             for index, line in enumerate(lines):
                 family = metadata.get("family") or f"{path.parent.name}/{path.name}#{number}.{index // RUN_LENGTH}"
-                examples.append(Example(entities_parser.replace_entities(line), block["intent"],
-                                        language_of(path), metadata.get("variety") or "", family))
+                examples.append(
+                    Example(
+                        entities_parser.replace_entities(line),
+                        block["intent"],
+                        language_of(path),
+                        metadata.get("variety") or "",
+                        family,
+                    )
+                )
     return examples
 
 
-def pipeline_config() -> Dict[str, dict]:
+def pipeline_config() -> dict[str, dict]:
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text(encoding="utf-8"))
     by_name = {c["name"].rsplit(".", 1)[-1]: c for c in config["pipeline"]}
     return {
@@ -94,14 +103,15 @@ class Canonicaliser:
     def __init__(self) -> None:
         self.tokenizer = BilingualTokenizer(BilingualTokenizer.get_default_config())
 
-    def read(self, text: str) -> Tuple[str, List[str]]:
+    def read(self, text: str) -> tuple[str, list[str]]:
         tokens = self.tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
         return " ".join(t.text for t in tokens), safety_detector.segments(text, tokens)
 
 
-def _fit(features_config: dict, texts: List[str], labels: List[str]):
-    features = NgramFeatures(features_config["word_ngrams"], features_config["char_ngrams"],
-                             features_config["char_min_df"]).fit(texts)
+def _fit(features_config: dict, texts: list[str], labels: list[str]):
+    features = NgramFeatures(
+        features_config["word_ngrams"], features_config["char_ngrams"], features_config["char_min_df"]
+    ).fit(texts)
     classifier = linear_classifier(features_config).fit(features.transform(texts), labels)
     return features, classifier
 
@@ -110,52 +120,76 @@ def _fit(features_config: dict, texts: List[str], labels: List[str]):
 class Prediction:
     top: str
     confidence: float
-    best_other: Optional[Tuple[str, float]]
+    best_other: tuple[str, float] | None
     segment_probabilities: np.ndarray
-    lexicon_topic: Optional[str]
+    lexicon_topic: str | None
 
 
-def predict_folds(examples: List[Example], folds: int, config: Dict[str, dict]) -> Tuple[List[Prediction], List[str]]:
+def predict_folds(examples: list[Example], folds: int, config: dict[str, dict]) -> tuple[list[Prediction], list[str]]:
     reader = Canonicaliser()
     read = [reader.read(e.text) for e in examples]
     whole = [r[0] for r in read]
     groups = [e.family for e in examples]
-    predictions: List[Optional[Prediction]] = [None] * len(examples)
-    detector_classes: List[str] = []
+    predictions: dict[int, Prediction] = {}  # by example, each filled by the one fold that holds it out
+    detector_classes: list[str] = []
     for fold, (train, test) in enumerate(GroupKFold(n_splits=folds).split(whole, groups=groups)):
         print(f"fold {fold + 1}/{folds}: {len(train)} training, {len(test)} held-out examples", flush=True)
         texts = [whole[i] for i in train]
         features, classifier = _fit(config["classifier"], texts, [examples[i].intent for i in train])
-        d_features, detector = _fit(config["detector"], texts, [safety_detector.label_for(examples[i].intent) for i in train])
+        d_features, detector = _fit(
+            config["detector"], texts, [safety_detector.label_for(examples[i].intent) for i in train]
+        )
         detector_classes = [str(c) for c in detector.classes_]
         probabilities = classifier.predict_proba(features.transform([whole[i] for i in test]))
-        for row, i in zip(probabilities, test):
-            ranking = [{"name": str(classifier.classes_[j]), "confidence": float(row[j])} for j in np.argsort(-row)]
-            predictions[i] = Prediction(ranking[0]["name"], ranking[0]["confidence"],
-                                        safety_detector.best_other(ranking, detector_classes),
-                                        detector.predict_proba(d_features.transform(read[i][1])),
-                                        safety_topic_in(examples[i].text))
-    return predictions, detector_classes
+        for row, i in zip(probabilities, test, strict=True):
+            ranking: list[dict[str, Any]] = [
+                {"name": str(classifier.classes_[j]), "confidence": float(row[j])} for j in np.argsort(-row)
+            ]
+            predictions[i] = Prediction(
+                ranking[0]["name"],
+                ranking[0]["confidence"],
+                safety_detector.best_other(ranking, detector_classes),
+                detector.predict_proba(d_features.transform(read[i][1])),
+                safety_topic_in(examples[i].text),
+            )
+    return [predictions[i] for i in range(len(examples))], detector_classes
 
 
-def save_predictions(path: pathlib.Path, predictions: List[Prediction], classes: Sequence[str]) -> None:
-    rows = [{"top": p.top, "confidence": p.confidence, "best_other": p.best_other, "lexicon": p.lexicon_topic,
-             "segments": p.segment_probabilities.round(5).tolist()} for p in predictions]
+def save_predictions(path: pathlib.Path, predictions: list[Prediction], classes: Sequence[str]) -> None:
+    rows = [
+        {
+            "top": p.top,
+            "confidence": p.confidence,
+            "best_other": p.best_other,
+            "lexicon": p.lexicon_topic,
+            "segments": p.segment_probabilities.round(5).tolist(),
+        }
+        for p in predictions
+    ]
     path.write_text(json.dumps({"classes": list(classes), "predictions": rows}), encoding="utf-8")
 
 
-def load_predictions(path: pathlib.Path) -> Tuple[List[Prediction], List[str]]:
+def load_predictions(path: pathlib.Path) -> tuple[list[Prediction], list[str]]:
     saved = json.loads(path.read_text(encoding="utf-8"))
-    return [Prediction(p["top"], p["confidence"], tuple(p["best_other"]) if p["best_other"] else None,
-                       np.array(p["segments"]), p["lexicon"])
-            for p in saved["predictions"]], saved["classes"]
+    return [
+        Prediction(
+            p["top"],
+            p["confidence"],
+            tuple(p["best_other"]) if p["best_other"] else None,
+            np.array(p["segments"]),
+            p["lexicon"],
+        )
+        for p in saved["predictions"]
+    ], saved["classes"]
 
 
-def answered_topic(prediction: Prediction, classes: Sequence[str], fallback: SafetyFirstFallback,
-                   detector_config: dict) -> str:
+def answered_topic(
+    prediction: Prediction, classes: Sequence[str], fallback: SafetyFirstFallback, detector_config: dict
+) -> str:
     """The topic the server would answer, in the pipeline's order: classifier, detector, fallback, lexicon."""
-    decided = safety_detector.decide(prediction.top, prediction.best_other, prediction.segment_probabilities,
-                                     classes, detector_config)
+    decided = safety_detector.decide(
+        prediction.top, prediction.best_other, prediction.segment_probabilities, classes, detector_config
+    )
     topic, confidence = decided or (prediction.top, prediction.confidence)
     if fallback.falls_back(topic, confidence):
         topic = fallback.fallback_intent
@@ -165,10 +199,12 @@ def answered_topic(prediction: Prediction, classes: Sequence[str], fallback: Saf
     return topic
 
 
-def figures(examples: List[Example], answered: List[str], urgent: Set[str]) -> dict:
+def figures(examples: list[Example], answered: list[str], urgent: set[str]) -> dict:
     safety = set(registry.load().safety_topics())
-    items = [{"lang": e.lang, "variety": e.variety or e.lang, "topic": e.intent, "predicted": p}
-             for e, p in zip(examples, answered)]
+    items = [
+        {"lang": e.lang, "variety": e.variety or e.lang, "topic": e.intent, "predicted": p}
+        for e, p in zip(examples, answered, strict=True)
+    ]
     return {
         "n": len(items),
         "accuracy": accuracy([(i["topic"], i["predicted"]) for i in items]),
@@ -179,30 +215,44 @@ def figures(examples: List[Example], answered: List[str], urgent: Set[str]) -> d
     }
 
 
-def _group_figures(group: List[dict], safety: set) -> dict:
+def _group_figures(group: list[dict], safety: set) -> dict:
     safety_items = [i for i in group if i["topic"] in safety]
-    return {"n": len(group), "accuracy": accuracy([(i["topic"], i["predicted"]) for i in group]),
-            "safety_n": len(safety_items),
-            "safety_exact": accuracy([(i["topic"], i["predicted"]) for i in safety_items])}
+    return {
+        "n": len(group),
+        "accuracy": accuracy([(i["topic"], i["predicted"]) for i in group]),
+        "safety_n": len(safety_items),
+        "safety_exact": accuracy([(i["topic"], i["predicted"]) for i in safety_items]),
+    }
 
 
-def sweep(examples: List[Example], predictions: List[Prediction], classes: Sequence[str],
-          config: Dict[str, dict]) -> List[dict]:
+def sweep(
+    examples: list[Example], predictions: list[Prediction], classes: Sequence[str], config: dict[str, dict]
+) -> list[dict]:
     fallback = SafetyFirstFallback(config["fallback"])
     urgent = set(registry.load().emergency_topics())
     rows = []
     # The last pair (above any probability) switches the detector off: the pipeline as it was before it.
     settings = [(s, u, c) for s in SAFETY_THRESHOLDS for u in URGENT_THRESHOLDS for c in CONFIRM_THRESHOLDS]
     for safety_threshold, urgent_threshold, confirm_threshold in settings + [(DETECTOR_OFF, DETECTOR_OFF, 0.0)]:
-        detector_config = {**config["detector"], "safety_threshold": safety_threshold,
-                           "urgent_threshold": urgent_threshold, "confirm_threshold": confirm_threshold}
+        detector_config = {
+            **config["detector"],
+            "safety_threshold": safety_threshold,
+            "urgent_threshold": urgent_threshold,
+            "confirm_threshold": confirm_threshold,
+        }
         answered = [answered_topic(p, classes, fallback, detector_config) for p in predictions]
-        rows.append({"safety_threshold": safety_threshold, "urgent_threshold": urgent_threshold,
-                     "confirm_threshold": confirm_threshold, **figures(examples, answered, urgent)})
+        rows.append(
+            {
+                "safety_threshold": safety_threshold,
+                "urgent_threshold": urgent_threshold,
+                "confirm_threshold": confirm_threshold,
+                **figures(examples, answered, urgent),
+            }
+        )
     return rows
 
 
-def detector_off(rows: List[dict]) -> dict:
+def detector_off(rows: list[dict]) -> dict:
     return next(r for r in rows if r["safety_threshold"] == r["urgent_threshold"] == DETECTOR_OFF)
 
 
@@ -210,46 +260,75 @@ def settings_of(row: dict) -> tuple:
     return row["safety_threshold"], row["urgent_threshold"], row["confirm_threshold"]
 
 
-def choose(rows: List[dict]) -> dict:
+def choose(rows: list[dict]) -> dict:
     """Recall first: the most urgent messages kept urgent, then safety messages kept safety, then exactness,
     among settings whose added false alarms stay within the budget."""
     budget = detector_off(rows)["safety"]["false_alarm_rate"] + MAX_ADDED_FALSE_ALARMS
     within = [r for r in rows if r["safety"]["false_alarm_rate"] <= budget]
-    return max(within, key=lambda r: (round(r["urgent_as_urgent"], 3), round(r["safety"]["as_any_safety_topic"], 3),
-                                      r["safety"]["exact"], r["accuracy"]))
+    return max(
+        within,
+        key=lambda r: (
+            round(r["urgent_as_urgent"], 3),
+            round(r["safety"]["as_any_safety_topic"], 3),
+            r["safety"]["exact"],
+            r["accuracy"],
+        ),
+    )
 
 
-def to_markdown(rows: List[dict], chosen: dict, config: Dict[str, dict], folds: int) -> str:
+def to_markdown(rows: list[dict], chosen: dict, config: dict[str, dict], folds: int) -> str:
     configured = tuple(config["detector"][k] for k in ("safety_threshold", "urgent_threshold", "confirm_threshold"))
     current = next((r for r in rows if settings_of(r) == configured), None)
     lines = [
-        "# Safety detector: cross-validation with paraphrase families held out", "",
+        "# Safety detector: cross-validation with paraphrase families held out",
+        "",
         f"{chosen['n']} training examples, {folds} folds by family (GroupKFold). Every figure is on examples whose",
         "whole family was left out of training. False alarms: non-safety examples answered as a safety topic.",
         f"Chosen: the best recall whose false alarms are at most {MAX_ADDED_FALSE_ALARMS:.0%} above the pipeline's "
-        "without the detector (threshold 1.01 = off).", "",
-        "| safety threshold | urgent threshold | confirm threshold | urgent kept urgent | safety as safety | safety exact | false alarms | accuracy |",
+        "without the detector (threshold 1.01 = off).",
+        "",
+        "| safety threshold | urgent threshold | confirm threshold | urgent kept urgent | safety as safety "
+        "| safety exact | false alarms | accuracy |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    shown = sorted(rows, key=lambda r: (-r["urgent_as_urgent"], -r["safety"]["as_any_safety_topic"], r["safety"]["false_alarm_rate"]))[:15]
+    shown = sorted(
+        rows,
+        key=lambda r: (-r["urgent_as_urgent"], -r["safety"]["as_any_safety_topic"], r["safety"]["false_alarm_rate"]),
+    )[:15]
     for r in shown:
-        lines.append(f"| {r['safety_threshold']:.2f} | {r['urgent_threshold']:.2f} | {r['confirm_threshold']:.2f} | {r['urgent_as_urgent']:.3f} | "
-                     f"{r['safety']['as_any_safety_topic']:.3f} | {r['safety']['exact']:.3f} | {r['safety']['false_alarm_rate']:.3f} | "
-                     f"{r['accuracy']:.3f} |")
-    for title, r in (("Chosen", chosen), ("As configured", current), ("Without the detector", detector_off(rows))):
-        if r is None:
+        lines.append(
+            f"| {r['safety_threshold']:.2f} | {r['urgent_threshold']:.2f} | {r['confirm_threshold']:.2f} "
+            f"| {r['urgent_as_urgent']:.3f} | {r['safety']['as_any_safety_topic']:.3f} | {r['safety']['exact']:.3f} "
+            f"| {r['safety']['false_alarm_rate']:.3f} | {r['accuracy']:.3f} |"
+        )
+    named: list[tuple[str, dict | None]] = [
+        ("Chosen", chosen),
+        ("As configured", current),
+        ("Without the detector", detector_off(rows)),
+    ]
+    for title, picked in named:
+        if picked is None:
             continue
-        lines += ["", f"## {title}: safety threshold {r['safety_threshold']:.2f}, urgent threshold "
-                      f"{r['urgent_threshold']:.2f}, confirm threshold {r['confirm_threshold']:.2f}", "",
-                  f"Urgent kept urgent {r['urgent_as_urgent']:.3f}; safety as any safety topic "
-                  f"{r['safety']['as_any_safety_topic']:.3f}; exact {r['safety']['exact']:.3f}; false alarms "
-                  f"{r['safety']['false_alarm_rate']:.3f}; accuracy {r['accuracy']:.3f}.", "",
-                  "| group | n | accuracy | safety n | safety exact |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {title}: safety threshold {picked['safety_threshold']:.2f}, urgent threshold "
+            f"{picked['urgent_threshold']:.2f}, confirm threshold {picked['confirm_threshold']:.2f}",
+            "",
+            f"Urgent kept urgent {picked['urgent_as_urgent']:.3f}; safety as any safety topic "
+            f"{picked['safety']['as_any_safety_topic']:.3f}; exact {picked['safety']['exact']:.3f}; false alarms "
+            f"{picked['safety']['false_alarm_rate']:.3f}; accuracy {picked['accuracy']:.3f}.",
+            "",
+            "| group | n | accuracy | safety n | safety exact |",
+            "|---|---|---|---|---|",
+        ]
         for key in ("by_language", "by_variety"):
-            for name, g in r[key].items():
+            for name, g in picked[key].items():
                 lines.append(f"| {name} | {g['n']} | {g['accuracy']:.3f} | {g['safety_n']} | {g['safety_exact']:.3f} |")
         lines += ["", "| safety topic | n | as any safety | exact |", "|---|---|---|---|"]
-        lines += [f"| {t} | {g['n']} | {g['as_any_safety_topic']:.3f} | {g['exact']:.3f} |" for t, g in r["safety"]["by_topic"].items()]
+        lines += [
+            f"| {t} | {g['n']} | {g['as_any_safety_topic']:.3f} | {g['exact']:.3f} |"
+            for t, g in picked["safety"]["by_topic"].items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -273,8 +352,9 @@ def main() -> int:
     chosen = choose(rows)
     markdown = to_markdown(rows, chosen, config, args.folds)
     (out / "report.md").write_text(markdown, encoding="utf-8")
-    (out / "report.json").write_text(json.dumps({"chosen": chosen, "rows": rows}, ensure_ascii=False, indent=1),
-                                     encoding="utf-8")
+    (out / "report.json").write_text(
+        json.dumps({"chosen": chosen, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     print(markdown)
     return 0
 

@@ -1,17 +1,21 @@
 """Accuracy, per-topic precision/recall/F1 and macro-F1 for labelled intent predictions."""
-from collections import Counter, defaultdict
-from typing import Callable, Dict, Iterable, List, Sequence, Set, Tuple
 
-Pair = Tuple[str, str]  # (gold topic, predicted topic)
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+
+Pair = tuple[str, str]  # (gold topic, predicted topic)
 
 
 def accuracy(pairs: Sequence[Pair]) -> float:
     return sum(g == p for g, p in pairs) / len(pairs) if pairs else 0.0
 
 
-def per_topic(pairs: Sequence[Pair]) -> Dict[str, Dict[str, float]]:
+def per_topic(pairs: Sequence[Pair]) -> dict[str, dict[str, float]]:
     """Precision, recall, F1 and support for every topic that occurs as gold or prediction."""
-    tp, fp, fn, support = Counter(), Counter(), Counter(), Counter()
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    support: Counter[str] = Counter()
     for gold, predicted in pairs:
         support[gold] += 1
         if gold == predicted:
@@ -35,13 +39,13 @@ def macro_f1(pairs: Sequence[Pair]) -> float:
     return sum(report[t]["f1"] for t in gold_topics) / len(gold_topics) if gold_topics else 0.0
 
 
-def confusions(pairs: Iterable[Pair]) -> List[Tuple[str, str, int]]:
+def confusions(pairs: Iterable[Pair]) -> list[tuple[str, str, int]]:
     """(gold, predicted, count) for every wrong pair, most frequent first."""
     counts = Counter((g, p) for g, p in pairs if g != p)
     return [(g, p, n) for (g, p), n in counts.most_common()]
 
 
-def grouped(items: Iterable[dict], key: str) -> Dict[str, List[dict]]:
+def grouped(items: Iterable[dict], key: str) -> dict[str, list[dict]]:
     groups = defaultdict(list)
     for item in items:
         groups[item[key]].append(item)
@@ -53,14 +57,17 @@ def share(items: Sequence[dict], test: Callable[[dict], bool]) -> float:
     return sum(1 for i in items if test(i)) / len(items) if items else 0.0
 
 
-def safety_recognition(items: Sequence[dict], safety: Set[str]) -> Dict:
+def safety_recognition(items: Sequence[dict], safety: set[str]) -> dict:
     """How safety messages were read (as some safety topic, as the right one, per topic) and how often a
     non-safety message was read as one. Items carry "topic" (gold) and "predicted"."""
     safety_items = [i for i in items if i["topic"] in safety]
 
-    def recognised(group: Sequence[dict]) -> Dict:
-        return {"n": len(group), "as_any_safety_topic": share(group, lambda i: i["predicted"] in safety),
-                "exact": share(group, lambda i: i["predicted"] == i["topic"])}
+    def recognised(group: Sequence[dict]) -> dict:
+        return {
+            "n": len(group),
+            "as_any_safety_topic": share(group, lambda i: i["predicted"] in safety),
+            "exact": share(group, lambda i: i["predicted"] == i["topic"]),
+        }
 
     return {
         **recognised(safety_items),

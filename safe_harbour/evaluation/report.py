@@ -12,6 +12,7 @@ topic, false alarms, out-of-scope recall, hard messages, and time per message.
 Gates (exit 1) are floors against regressions, set from what the model reached when they were last moved,
 never targets to tune to (see GATES). Neither set is ever training data, and neither is used to tune anything.
 """
+
 import argparse
 import asyncio
 import json
@@ -20,10 +21,15 @@ import pathlib
 import sys
 import time
 import uuid
-from typing import Dict, List, Optional
 
 from safe_harbour.evaluation.metrics import (
-    accuracy, confusions, grouped, macro_f1, per_topic, safety_recognition, share,
+    accuracy,
+    confusions,
+    grouped,
+    macro_f1,
+    per_topic,
+    safety_recognition,
+    share,
 )
 from safe_harbour.evaluation.sets import DEV_SET_PATH, HELD_OUT_DIR, PROJECT_ROOT, load_messages, safety_topics
 from safe_harbour.privacy.guard import guard_message
@@ -50,7 +56,7 @@ def topic_of(parse: dict) -> str:
     return key.split("/", 1)[1] if key else intent
 
 
-async def first_reply(agent, text: str) -> Optional[str]:
+async def first_reply(agent, text: str) -> str | None:
     """The name of the first response the assistant sends to a new conversation opening with `text`."""
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.shared.core.events import BotUttered
@@ -62,7 +68,7 @@ async def first_reply(agent, text: str) -> Optional[str]:
     return replies[0] if replies else None
 
 
-async def read_all(model_path: str, items: List[dict]) -> None:
+async def read_all(model_path: str, items: list[dict]) -> None:
     from rasa.core.agent import Agent
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
@@ -86,12 +92,12 @@ async def read_all(model_path: str, items: List[dict]) -> None:
             item["first_reply"] = await first_reply(agent, guarded.text)
 
 
-def _scores(items: List[dict]) -> Dict:
+def _scores(items: list[dict]) -> dict:
     pairs = [(i["topic"], i["predicted"]) for i in items]
     return {"n": len(items), "accuracy": accuracy(pairs), "macro_f1": macro_f1(pairs)}
 
 
-def build_report(items: List[dict], safety: set) -> Dict:
+def build_report(items: list[dict], safety: set) -> dict:
     pairs = [(i["topic"], i["predicted"]) for i in items]
     safety_items = [i for i in items if i["topic"] in safety]
     urgent_items = [i for i in items if i["topic"] in URGENT]
@@ -114,7 +120,8 @@ def build_report(items: List[dict], safety: set) -> Dict:
             "emergency_first": share(urgent_items, lambda i: i["first_reply"] in URGENT.values()),
             "with_guarded_parts": len([i for i in urgent_items if i["guard_removed"]]),
             "with_guarded_parts_emergency_first": share(
-                [i for i in urgent_items if i["guard_removed"]], lambda i: i["first_reply"] in URGENT.values()),
+                [i for i in urgent_items if i["guard_removed"]], lambda i: i["first_reply"] in URGENT.values()
+            ),
             "not_answered_as_emergency": [i for i in urgent_items if i["first_reply"] not in URGENT.values()],
         },
         "out_of_scope_recall": per_topic(pairs).get("out_of_scope", {}).get("recall", 0.0),
@@ -124,50 +131,67 @@ def build_report(items: List[dict], safety: set) -> Dict:
     }
 
 
-def _table(title: str, rows: Dict[str, Dict]) -> List[str]:
+def _table(title: str, rows: dict[str, dict]) -> list[str]:
     lines = ["", f"| {title} | n | accuracy | macro-F1 |", "|---|---|---|---|"]
     return lines + [f"| {k} | {r['n']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} |" for k, r in rows.items()]
 
 
-def to_markdown(report: Dict, name: str) -> str:
+def to_markdown(report: dict, name: str) -> str:
     safety, urgent = report["safety"], report["urgent"]
     lines = [
-        f"# NLU report: {name} set", "",
+        f"# NLU report: {name} set",
+        "",
         f"Messages: {report['n']}; accuracy {report['accuracy']:.3f}; macro-F1 {report['macro_f1']:.3f}; "
         f"hard messages {report['hard']['accuracy']:.3f} of {report['hard']['n']}; "
         f"out-of-scope recall {report['out_of_scope_recall']:.3f}; "
-        f"{report['milliseconds_per_message']:.1f} ms per message (guard and parse, in process).", "",
+        f"{report['milliseconds_per_message']:.1f} ms per message (guard and parse, in process).",
+        "",
         f"Safety messages: {safety['n']}; recognised as a safety topic {safety['as_any_safety_topic']:.3f}, "
         f"as the right one {safety['exact']:.3f}; false alarms {len(safety['false_alarms'])} "
-        f"({safety['false_alarm_rate']:.3f} of non-safety messages).", "",
+        f"({safety['false_alarm_rate']:.3f} of non-safety messages).",
+        "",
         f"Self-harm or danger: {urgent['n']} messages; first reply is the emergency answer "
         f"{urgent['emergency_first']:.3f}; of the {urgent['with_guarded_parts']} that also carried a link, an "
         f"e-mail, a file name or a phone number: {urgent['with_guarded_parts_emergency_first']:.3f}.",
     ]
     lines += _table("language", report["by_language"]) + _table("variety", report["by_variety"])
     lines += ["", "| safety topic | n | as a safety topic | exact |", "|---|---|---|---|"]
-    lines += [f"| {t} | {r['n']} | {r['as_any_safety_topic']:.3f} | {r['exact']:.3f} |"
-              for t, r in safety["by_topic"].items()]
+    lines += [
+        f"| {t} | {r['n']} | {r['as_any_safety_topic']:.3f} | {r['exact']:.3f} |" for t, r in safety["by_topic"].items()
+    ]
     lines += ["", "| topic | support | precision | recall | F1 |", "|---|---|---|---|---|"]
-    lines += [f"| {t} | {r['support']} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} |"
-              for t, r in report["by_topic"].items()]
+    lines += [
+        f"| {t} | {r['support']} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} |"
+        for t, r in report["by_topic"].items()
+    ]
     lines += ["", "## Self-harm or danger not answered first with the emergency answer", ""]
-    lines += [f"- [{i['lang']}:{i.get('variety', '')}] {i['topic']} -> {i['predicted']}, first reply "
-              f"{i['first_reply']}: {i['text']}" for i in urgent["not_answered_as_emergency"]] or ["- none"]
+    lines += [
+        f"- [{i['lang']}:{i.get('variety', '')}] {i['topic']} -> {i['predicted']}, first reply "
+        f"{i['first_reply']}: {i['text']}"
+        for i in urgent["not_answered_as_emergency"]
+    ] or ["- none"]
     lines += ["", "## Confusions (gold -> predicted: count)", ""]
     lines += [f"- {g} -> {p}: {n}" for g, p, n in report["confusions"]] or ["- none"]
     lines += ["", "## Errors", ""]
-    lines += [f"- [{e['lang']}:{e.get('variety', '')}] {e['topic']} -> {e['predicted']} ({e['confidence']:.2f}): "
-              f"{e['text']}" for e in report["errors"]] or ["- none"]
+    lines += [
+        f"- [{e['lang']}:{e.get('variety', '')}] {e['topic']} -> {e['predicted']} ({e['confidence']:.2f}): {e['text']}"
+        for e in report["errors"]
+    ] or ["- none"]
     return "\n".join(lines) + "\n"
 
 
-def failures(report: Dict, name: str) -> List[str]:
+def failures(report: dict, name: str) -> list[str]:
     gate = GATES[name]
-    measured = {"emergency_first": report["urgent"]["emergency_first"],
-                "as_any_safety_topic": report["safety"]["as_any_safety_topic"], "accuracy": report["accuracy"]}
-    return [f"{key} {measured[key]:.3f} is below the floor of {floor}" for key, floor in gate.items()
-            if measured[key] < floor]
+    measured = {
+        "emergency_first": report["urgent"]["emergency_first"],
+        "as_any_safety_topic": report["safety"]["as_any_safety_topic"],
+        "accuracy": report["accuracy"],
+    }
+    return [
+        f"{key} {measured[key]:.3f} is below the floor of {floor}"
+        for key, floor in gate.items()
+        if measured[key] < floor
+    ]
 
 
 def main() -> int:

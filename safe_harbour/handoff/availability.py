@@ -1,12 +1,12 @@
 """Whether a family asking for a person can have one now: someone signed in to the staff console, and
 within the configured hours (STAFF_HOURS in STAFF_TIMEZONE). If not, the family is told so honestly and
 given their country's helpline instead (see actions/handoff.py)."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
-from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
 
 NO_STAFF_SIGNED_IN = "no_staff_signed_in"
@@ -19,8 +19,8 @@ LIVE_CHANNELS = ("socketio",)
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-def parse_hours(spec: Optional[str]) -> Optional[Tuple[time, time]]:
-    """"08:00-20:00" -> (08:00, 20:00); empty -> None (any time). "20:00-08:00" runs overnight."""
+def parse_hours(spec: str | None) -> tuple[time, time] | None:
+    """ "08:00-20:00" -> (08:00, 20:00); empty -> None (any time). "20:00-08:00" runs overnight."""
     if not spec or not spec.strip():
         return None
     match = _HOURS.match(spec)
@@ -33,7 +33,7 @@ def parse_hours(spec: Optional[str]) -> Optional[Tuple[time, time]]:
     return to_time(h1, m1), to_time(h2, m2)
 
 
-def within_hours(now_utc: datetime, spec: Optional[str], tz: str = "UTC") -> bool:
+def within_hours(now_utc: datetime, spec: str | None, tz: str = "UTC") -> bool:
     hours = parse_hours(spec)
     if hours is None:
         return True
@@ -49,13 +49,18 @@ def within_hours(now_utc: datetime, spec: Optional[str], tz: str = "UTC") -> boo
 @dataclass
 class Availability:
     available: bool
-    reason: Optional[str] = None  # NO_STAFF_SIGNED_IN or OUTSIDE_HOURS when not available
-    hours: Optional[str] = None
-    timezone: Optional[str] = None
+    reason: str | None = None  # NO_STAFF_SIGNED_IN or OUTSIDE_HOURS when not available
+    hours: str | None = None
+    timezone: str | None = None
 
 
-def check(accounts, now_utc: Optional[datetime] = None, hours: Optional[str] = None,
-          tz: Optional[str] = None, channel: Optional[str] = None) -> Availability:
+def check(
+    accounts,
+    now_utc: datetime | None = None,
+    hours: str | None = None,
+    tz: str | None = None,
+    channel: str | None = None,
+) -> Availability:
     """Staff availability now; hours and time zone default to the STAFF_HOURS / STAFF_TIMEZONE settings.
     With ``channel`` (the family's input channel), a channel that cannot carry live chat counts too."""
     from safe_harbour import settings

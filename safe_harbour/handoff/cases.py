@@ -5,13 +5,15 @@ A case holds the triage card (see ``safe_harbour.handoff.triage``), never messag
 itself stays in the tracker store. The family's session id (``sender_id``) is kept to reach the
 conversation but is never returned by the console API (it would let anyone join the family's chat).
 """
+
 from __future__ import annotations
 
 import functools
 import re
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any, Collection, Dict, List, Optional
+from typing import Any, TypeGuard
 
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -41,7 +43,8 @@ _CASE_ID = re.compile(r"^[0-9a-f]{32}$")  # uuid4().hex
 
 metadata = sa.MetaData()
 cases = sa.Table(
-    "handoff_cases", metadata,
+    "handoff_cases",
+    metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("sender_id", sa.String(128), nullable=False, index=True),
     sa.Column("status", sa.String(16), nullable=False, index=True),
@@ -80,37 +83,49 @@ class CaseStore:
         except (OperationalError, ProgrammingError):
             pass  # another process added it at the same moment
 
-    def open_case_for(self, sender_id: str) -> Optional[Dict[str, Any]]:
+    def open_case_for(self, sender_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                sa.select(cases).where(cases.c.sender_id == sender_id, cases.c.status.in_([WAITING, ACTIVE]))
+                sa.select(cases)
+                .where(cases.c.sender_id == sender_id, cases.c.status.in_([WAITING, ACTIVE]))
                 .order_by(cases.c.requested_at.desc())
             ).first()
         return self._case(row) if row else None
 
-    def create_case(self, sender_id: str, summary: Dict[str, Any], status: str = WAITING,
-                    outcome: Optional[str] = None, now: Optional[datetime] = None) -> Dict[str, Any]:
+    def create_case(
+        self,
+        sender_id: str,
+        summary: dict[str, Any],
+        status: str = WAITING,
+        outcome: str | None = None,
+        now: datetime | None = None,
+    ) -> dict[str, Any]:
         now = now or utcnow()
         urgency = summary.get("urgency", "normal")
         row = {
-            "id": uuid.uuid4().hex, "sender_id": sender_id, "status": status, "urgency": urgency,
+            "id": uuid.uuid4().hex,
+            "sender_id": sender_id,
+            "status": status,
+            "urgency": urgency,
             "urgency_rank": URGENCY_RANK.get(urgency, max(URGENCY_RANK.values())),
-            "category": summary.get("category", "not_stated"), "summary": summary, "requested_at": now,
+            "category": summary.get("category", "not_stated"),
+            "summary": summary,
+            "requested_at": now,
         }
         if status == CLOSED:
             row.update(closed_at=now, outcome=outcome)
         with self.engine.begin() as conn:
             conn.execute(cases.insert().values(**row))
-        return self.get_case(row["id"])
+            return self._case(conn.execute(sa.select(cases).where(cases.c.id == row["id"])).one())
 
-    def get_case(self, case_id: str) -> Optional[Dict[str, Any]]:
+    def get_case(self, case_id: str) -> dict[str, Any] | None:
         if not valid_case_id(case_id):
             return None
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).first()
         return self._case(row) if row else None
 
-    def queue(self, viewer: Dict[str, str]) -> List[Dict[str, Any]]:
+    def queue(self, viewer: dict[str, str]) -> list[dict[str, Any]]:
         """Waiting cases for everyone, and active ones for whoever has them (all of them for a supervisor);
         most urgent first, then longest waiting."""
         condition = cases.c.status == WAITING
@@ -124,30 +139,37 @@ class CaseStore:
             ).all()
         return [self._case(r) for r in rows]
 
-    def closed_cases(self, viewer: Dict[str, str], limit: int = 100) -> List[Dict[str, Any]]:
+    def closed_cases(self, viewer: dict[str, str], limit: int = 100) -> list[dict[str, Any]]:
         """Closed cases: one's own (claimed or closed by them); all of them for a supervisor."""
         condition = cases.c.status == CLOSED
         if viewer.get("role") != "supervisor":
-            condition = sa.and_(condition, sa.or_(cases.c.claimed_by == viewer["name"],
-                                                  cases.c.closed_by == viewer["name"]))
+            condition = sa.and_(
+                condition, sa.or_(cases.c.claimed_by == viewer["name"], cases.c.closed_by == viewer["name"])
+            )
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(cases).where(condition).order_by(cases.c.closed_at.desc()).limit(limit)
-            ).all()
+            rows = conn.execute(sa.select(cases).where(condition).order_by(cases.c.closed_at.desc()).limit(limit)).all()
         return [self._case(r) for r in rows]
 
-    def claim(self, case_id: str, staff_name: str, now: Optional[datetime] = None) -> Optional[Dict[str, Any]]:
+    def claim(self, case_id: str, staff_name: str, now: datetime | None = None) -> dict[str, Any] | None:
         """Takes a waiting case; None if it is no longer waiting (someone else was quicker)."""
         now = now or utcnow()
         with self.engine.begin() as conn:
             done = conn.execute(
-                cases.update().where(cases.c.id == case_id, cases.c.status == WAITING)
+                cases.update()
+                .where(cases.c.id == case_id, cases.c.status == WAITING)
                 .values(status=ACTIVE, claimed_by=staff_name, claimed_at=now)
             ).rowcount
         return self.get_case(case_id) if done else None
 
-    def close(self, case_id: str, staff_name: str, outcome: str, expected_status: str,
-              expected_holder: Optional[str], now: Optional[datetime] = None) -> Optional[Dict[str, Any]]:
+    def close(
+        self,
+        case_id: str,
+        staff_name: str,
+        outcome: str,
+        expected_status: str,
+        expected_holder: str | None,
+        now: datetime | None = None,
+    ) -> dict[str, Any] | None:
         """Closes the case only if it is still as the caller last saw it: ``expected_status`` (waiting or
         active) and held by ``expected_holder`` (None while waiting). None when it changed in between (claimed
         by someone, or closed): a stale close never lands on another staff member's conversation. A closed
@@ -158,43 +180,54 @@ class CaseStore:
         holder = cases.c.claimed_by.is_(None) if expected_holder is None else cases.c.claimed_by == expected_holder
         with self.engine.begin() as conn:
             done = conn.execute(
-                cases.update().where(cases.c.id == case_id, cases.c.status == expected_status, holder)
+                cases.update()
+                .where(cases.c.id == case_id, cases.c.status == expected_status, holder)
                 .values(status=CLOSED, closed_by=staff_name, closed_at=now, outcome=outcome)
             ).rowcount
         return self.get_case(case_id) if done else None
 
-    def owed_hand_backs(self) -> List[Dict[str, Any]]:
+    def owed_hand_backs(self) -> list[dict[str, Any]]:
         """Closed cases that had been claimed and whose family has not been handed back yet (the process
         closing it stopped half-way, or an older version closed it without handing back)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(cases).where(
-                cases.c.status == CLOSED, cases.c.claimed_at.is_not(None), cases.c.handed_back_at.is_(None)
-            )).all()
+            rows = conn.execute(
+                sa.select(cases).where(
+                    cases.c.status == CLOSED, cases.c.claimed_at.is_not(None), cases.c.handed_back_at.is_(None)
+                )
+            ).all()
         return [self._case(r) for r in rows]
 
-    def take_hand_back(self, case_id: str, now: Optional[datetime] = None) -> bool:
+    def take_hand_back(self, case_id: str, now: datetime | None = None) -> bool:
         """Marks a closed, claimed case as handed back; True for the one caller that should do it (several
         server processes may try at once)."""
         with self.engine.begin() as conn:
-            return bool(conn.execute(
-                cases.update().where(cases.c.id == case_id, cases.c.status == CLOSED,
-                                     cases.c.claimed_at.is_not(None), cases.c.handed_back_at.is_(None))
-                .values(handed_back_at=now or utcnow())
-            ).rowcount)
+            return bool(
+                conn.execute(
+                    cases.update()
+                    .where(
+                        cases.c.id == case_id,
+                        cases.c.status == CLOSED,
+                        cases.c.claimed_at.is_not(None),
+                        cases.c.handed_back_at.is_(None),
+                    )
+                    .values(handed_back_at=now or utcnow())
+                ).rowcount
+            )
 
     def release_hand_back(self, case_id: str) -> None:
         """The hand-back taken with ``take_hand_back`` failed: owe it again."""
         with self.engine.begin() as conn:
             conn.execute(cases.update().where(cases.c.id == case_id).values(handed_back_at=None))
 
-    def purge_closed(self, older_than_days: int, now: Optional[datetime] = None) -> int:
+    def purge_closed(self, older_than_days: int, now: datetime | None = None) -> int:
         """Deletes closed cases older than the retention period (RETENTION_DAYS, like the conversations)."""
         cutoff = (now or utcnow()) - timedelta(days=older_than_days)
         with self.engine.begin() as conn:
             return conn.execute(cases.delete().where(cases.c.status == CLOSED, cases.c.closed_at < cutoff)).rowcount
 
-    def abandoned_cases(self, present_staff: Collection[str], gone_seconds: int,
-                        now: Optional[datetime] = None) -> List[Dict[str, Any]]:
+    def abandoned_cases(
+        self, present_staff: Collection[str], gone_seconds: int, now: datetime | None = None
+    ) -> list[dict[str, Any]]:
         """Active cases claimed more than ``gone_seconds`` ago by someone not in ``present_staff`` (the staff
         whose console has made a request in that time; the others closed the browser or lost the
         connection): their family would otherwise wait on a paused bot for ever."""
@@ -210,7 +243,7 @@ class CaseStore:
         return [self._case(r) for r in rows]
 
     @staticmethod
-    def _case(row) -> Dict[str, Any]:
+    def _case(row) -> dict[str, Any]:
         now = utcnow()
         end = row.claimed_at or row.closed_at or now
         summary = dict(row.summary or {})
@@ -233,11 +266,11 @@ class CaseStore:
         }
 
 
-def valid_case_id(case_id: Any) -> bool:
+def valid_case_id(case_id: Any) -> TypeGuard[str]:
     return isinstance(case_id, str) and bool(_CASE_ID.match(case_id))
 
 
-def can_read(viewer: Dict[str, str], case: Dict[str, Any]) -> bool:
+def can_read(viewer: dict[str, str], case: dict[str, Any]) -> bool:
     """A supervisor reads every case; staff read waiting cases (the triage card) and their own."""
     if viewer.get("role") == "supervisor":
         return True
@@ -246,18 +279,18 @@ def can_read(viewer: Dict[str, str], case: Dict[str, Any]) -> bool:
     return viewer["name"] in (case.get("claimed_by"), case.get("closed_by"))
 
 
-def can_act(viewer: Dict[str, str], case: Dict[str, Any]) -> bool:
+def can_act(viewer: dict[str, str], case: dict[str, Any]) -> bool:
     """Whether the viewer may write in, or close, a case: the one who claimed it, or a supervisor."""
     if case["status"] == WAITING:
         return True
     return case["status"] == ACTIVE and (viewer.get("role") == "supervisor" or case.get("claimed_by") == viewer["name"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cases_at(url: str) -> CaseStore:
     return CaseStore(url)
 
 
-def get_case_store(url: Optional[str] = None) -> CaseStore:
+def get_case_store(url: str | None = None) -> CaseStore:
     """One per database URL per process (the URL defaults to the DATABASE_URL setting)."""
     return _cases_at(url or settings.DATABASE_URL)

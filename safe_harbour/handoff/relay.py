@@ -10,10 +10,11 @@ through Redis and delivered by whichever process holds the family's socket. With
 server is in-process, which is enough for a single `rasa run`. A process with no socket.io channel of its
 own emits through a write-only Redis manager.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional
+from typing import Any
 
 from safe_harbour import settings
 from safe_harbour.channels.outgoing import client_message
@@ -23,12 +24,12 @@ logger = logging.getLogger(__name__)
 HANDOFF_EVENT = "handoff"
 
 _server = None
-_namespace: Optional[str] = None
+_namespace: str | None = None
 _bot_event = "bot_uttered"
 _write_only = None
 
 
-def server_options() -> Dict[str, Any]:
+def server_options() -> dict[str, Any]:
     """Extra keyword arguments for the family channel's ``socketio.AsyncServer``."""
     if not settings.SOCKETIO_REDIS_URL:
         return {}
@@ -37,7 +38,7 @@ def server_options() -> Dict[str, Any]:
     return {"client_manager": AsyncRedisManager(settings.SOCKETIO_REDIS_URL, channel=settings.SOCKETIO_REDIS_CHANNEL)}
 
 
-def register(sio, namespace: Optional[str] = None, bot_message_evt: str = "bot_uttered") -> None:
+def register(sio, namespace: str | None = None, bot_message_evt: str = "bot_uttered") -> None:
     """Called by the family socket.io channel with its server."""
     global _server, _namespace, _bot_event
     _server, _namespace, _bot_event = sio, namespace, bot_message_evt
@@ -51,8 +52,9 @@ def _emitter():
         if _write_only is None:
             from socketio import AsyncRedisManager
 
-            _write_only = AsyncRedisManager(settings.SOCKETIO_REDIS_URL, channel=settings.SOCKETIO_REDIS_CHANNEL,
-                                            write_only=True)
+            _write_only = AsyncRedisManager(
+                settings.SOCKETIO_REDIS_URL, channel=settings.SOCKETIO_REDIS_CHANNEL, write_only=True
+            )
         return _write_only
     return None
 

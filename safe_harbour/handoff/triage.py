@@ -20,9 +20,11 @@ urgent band of the topics recognised in the session, each topic's band written i
 
 The case is filed under the first of the registry's ``case_categories`` recognised in the session.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+from collections.abc import Iterable
+from typing import Any
 
 from safe_harbour.text.age import AGE_BANDS
 from safe_harbour.text.platforms import PLATFORMS
@@ -43,21 +45,21 @@ def _is_advice(action: str) -> bool:
         return True
     if not action.startswith("utter_") or action in _ANSWERS_THAT_ARE_NOT_ADVICE:
         return False
-    topic = action[len("utter_"):]
+    topic = action[len("utter_") :]
     return topic not in registry.load() or registry.load().on_card(topic)
 
 
-def _session_events(events: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _session_events(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     events = list(events or [])
     for i in range(len(events) - 1, -1, -1):
         if events[i].get("event") == "session_started":
-            return events[i + 1:]
+            return events[i + 1 :]
     return events
 
 
-def topics_of(events: Iterable[Dict[str, Any]]) -> List[str]:
+def topics_of(events: Iterable[dict[str, Any]]) -> list[str]:
     """Topics (intents) recognised in this session, first mention first, small talk left out."""
-    seen: List[str] = []
+    seen: list[str] = []
     for event in _session_events(events):
         if event.get("event") != "user":
             continue
@@ -67,9 +69,9 @@ def topics_of(events: Iterable[Dict[str, Any]]) -> List[str]:
     return seen
 
 
-def advice_given(events: Iterable[Dict[str, Any]]) -> List[str]:
+def advice_given(events: Iterable[dict[str, Any]]) -> list[str]:
     """The answers already sent in this session (utter_* actions and the country services), in order."""
-    given: List[str] = []
+    given: list[str] = []
     for event in _session_events(events):
         if event.get("event") != "action":
             continue
@@ -81,7 +83,7 @@ def advice_given(events: Iterable[Dict[str, Any]]) -> List[str]:
 
 def urgency_of(topics: Iterable[str]) -> str:
     """The most urgent band of the topics (normal when there is none)."""
-    return min((registry.load().urgency(t) for t in topics), key=URGENCY_RANK.get, default=NORMAL)
+    return min((registry.load().urgency(t) for t in topics), key=URGENCY_RANK.__getitem__, default=NORMAL)
 
 
 def category_of(topics: Iterable[str]) -> str:
@@ -90,7 +92,7 @@ def category_of(topics: Iterable[str]) -> str:
     return next((c for c in registry.load().case_categories if c in topics), NO_CATEGORY)
 
 
-def _list(value: Any) -> List[str]:
+def _list(value: Any) -> list[str]:
     if not value:
         return []
     if isinstance(value, str):
@@ -98,7 +100,7 @@ def _list(value: Any) -> List[str]:
     return [str(v) for v in value]
 
 
-def build_summary(events: Iterable[Dict[str, Any]], slots: Dict[str, Any]) -> Dict[str, Any]:
+def build_summary(events: Iterable[dict[str, Any]], slots: dict[str, Any]) -> dict[str, Any]:
     """The triage card, from slots and recognised topics only (no message text)."""
     events = list(events or [])
     topics = topics_of(events)

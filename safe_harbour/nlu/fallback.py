@@ -7,8 +7,9 @@ far more than a false alarm, so those are kept whatever their confidence. The th
 data (scripts/tune_fallback.py).
 A message with no words at all (only punctuation or emoji) is `nlu_fallback`: it asks to rephrase.
 """
+
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,10 +30,10 @@ class SafetyFirstFallback(GraphComponent, IntentClassifier):
     """Replaces an uncertain, non-safety intent with the fallback intent."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"threshold": 0.3, "fallback_intent": "out_of_scope"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.threshold = float(config["threshold"])
         self.fallback_intent = config["fallback_intent"]
         self.safety_intents = set(registry.load().safety_topics())
@@ -40,28 +41,32 @@ class SafetyFirstFallback(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyFirstFallback":
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             name = intent.get(INTENT_NAME_KEY)
             confidence = intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0
             if not any(_WORD.search(token.text) for token in message.get(TEXT_TOKENS) or []):
-                message.set(INTENT, {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                                     PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+                message.set(
+                    INTENT,
+                    {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME, PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True,
+                )
             elif name and self.falls_back(name, confidence):
                 message.set(
-                    INTENT, {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
+                    INTENT,
+                    {INTENT_NAME_KEY: self.fallback_intent, PREDICTED_CONFIDENCE_KEY: confidence},
                     add_to_output=True,
                 )
         return messages
 
-    def falls_back(self, name: Text, confidence: float) -> bool:
+    def falls_back(self, name: str, confidence: float) -> bool:
         """An uncertain guess falls back, unless it is a safety topic."""
         return name not in self.safety_intents and confidence < self.threshold

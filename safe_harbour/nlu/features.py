@@ -3,8 +3,10 @@
 Shared by the topic classifier and the safety detector (`LinearTextComponent`): each fits its own vocabulary
 and weights, and stores them as JSON and NumPy arrays (no pickle), so loading a model runs no code.
 """
+
 import json
-from typing import Any, Dict, List, Sequence, Text, Type
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,7 +22,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 
-def canonical_text(message: Message) -> Text:
+def canonical_text(message: Message) -> str:
     """The message as the tokenizer read it: canonical word forms separated by spaces."""
     return " ".join(token.text for token in message.get(TEXT_TOKENS) or [])
 
@@ -29,27 +31,31 @@ class NgramFeatures:
     """Sublinear TF-IDF over word n-grams and character n-grams within words."""
 
     def __init__(self, word_ngrams: Sequence[int], char_ngrams: Sequence[int], char_min_df: int) -> None:
-        self.word = TfidfVectorizer(analyzer="word", ngram_range=tuple(word_ngrams), sublinear_tf=True,
-                                    token_pattern=r"\S+", lowercase=False)
-        self.char = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True,
-                                    min_df=char_min_df, lowercase=False)
+        self.word = TfidfVectorizer(
+            analyzer="word", ngram_range=tuple(word_ngrams), sublinear_tf=True, token_pattern=r"\S+", lowercase=False
+        )
+        self.char = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True, min_df=char_min_df, lowercase=False
+        )
 
-    def fit(self, texts: List[Text]) -> "NgramFeatures":
+    def fit(self, texts: list[str]) -> "NgramFeatures":
         self.word.fit(texts)
         self.char.fit(texts)
         return self
 
-    def transform(self, texts: List[Text]) -> csr_matrix:
+    def transform(self, texts: list[str]) -> csr_matrix:
         return hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
 
-    def vocabularies(self) -> Dict[Text, Dict[Text, int]]:
-        return {"word": {k: int(v) for k, v in self.word.vocabulary_.items()},
-                "char": {k: int(v) for k, v in self.char.vocabulary_.items()}}
+    def vocabularies(self) -> dict[str, dict[str, int]]:
+        return {
+            "word": {k: int(v) for k, v in self.word.vocabulary_.items()},
+            "char": {k: int(v) for k, v in self.char.vocabulary_.items()},
+        }
 
-    def weights(self) -> Dict[Text, np.ndarray]:
+    def weights(self) -> dict[str, np.ndarray]:
         return {"word_idf": self.word.idf_, "char_idf": self.char.idf_}
 
-    def restore(self, vocabularies: Dict[Text, Any], weights: Any) -> None:
+    def restore(self, vocabularies: dict[str, Any], weights: Any) -> None:
         self.word.vocabulary_ = vocabularies["word"]
         self.word.idf_ = weights["word_idf"]
         self.char.vocabulary_ = vocabularies["char"]
@@ -75,7 +81,7 @@ def load_linear_model(directory: Any, features: NgramFeatures, classifier: Any) 
     classifier.intercept_ = weights["intercept"]
 
 
-def linear_classifier(config: Dict[Text, Any]) -> LogisticRegression:
+def linear_classifier(config: dict[str, Any]) -> LogisticRegression:
     """The logistic regression both components fit on these features.
 
     Balanced class weights: the rarer topics (most safety topics among them) count as much as the common ones.
@@ -88,14 +94,19 @@ class LinearTextComponent(GraphComponent, IntentClassifier):
     logistic regression fitted on them with one label per training example, stored without pickle."""
 
     # C is the logistic regression's inverse regularisation strength.
-    NGRAM_DEFAULTS: Dict[Text, Any] = {"word_ngrams": [1, 2], "char_ngrams": [2, 5], "char_min_df": 2,
-                                       "C": 10.0, "max_iter": 300}
+    NGRAM_DEFAULTS: dict[str, Any] = {
+        "word_ngrams": [1, 2],
+        "char_ngrams": [2, 5],
+        "char_min_df": 2,
+        "C": 10.0,
+        "max_iter": 300,
+    }
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         self.config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -103,11 +114,16 @@ class LinearTextComponent(GraphComponent, IntentClassifier):
         self.classifier = linear_classifier(config)
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearTextComponent":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearTextComponent":
         return cls(config, model_storage, resource)
 
-    def label(self, intent: Text) -> Text:
+    def label(self, intent: str) -> str:
         """What this component learns for a training example of `intent`."""
         return intent
 
@@ -126,8 +142,14 @@ class LinearTextComponent(GraphComponent, IntentClassifier):
             save_linear_model(directory, self.features, self.classifier)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearTextComponent":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearTextComponent":
         component = cls(config, model_storage, resource)
         try:
             with model_storage.read_from(resource) as directory:

@@ -16,13 +16,20 @@ When the classifier already named a safety topic, it is kept unless the detector
 named anything else and the detector fires, the detector's topic replaces it. The detector never demotes a
 safety topic. Its figures go into the parse output under `safety` (a probability and a topic, no text).
 """
+
 import re
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import (
-    INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT, TEXT_TOKENS,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+    TEXT_TOKENS,
 )
 from rasa.shared.nlu.training_data.message import Message
 
@@ -36,7 +43,7 @@ _SENTENCE_END = re.compile(r"[.!?؟؛\n]+")
 _MIN_SENTENCE_WORDS = 3
 
 
-def segments(text: Text, tokens: Sequence[Any]) -> List[Text]:
+def segments(text: str, tokens: Sequence[Any]) -> list[str]:
     """The canonical text of the whole message, then of each sentence of at least a few words.
 
     (Overlapping windows over run-on sentences were tried too: in cross-validation by family they raised false
@@ -44,15 +51,20 @@ def segments(text: Text, tokens: Sequence[Any]) -> List[Text]:
     """
     whole = " ".join(t.text for t in tokens)
     bounds = [m.end() for m in _SENTENCE_END.finditer(text)]
-    sentences: List[List[Text]] = [[] for _ in range(len(bounds) + 1)]
+    sentences: list[list[str]] = [[] for _ in range(len(bounds) + 1)]
     for token in tokens:
         sentences[sum(b <= token.start for b in bounds)].append(token.text)
     parts = [" ".join(words) for words in sentences if len(set(words)) >= _MIN_SENTENCE_WORDS]
     return [whole] + [p for p in dict.fromkeys(parts) if p != whole]
 
 
-def decide(predicted: Optional[Text], best_other: Optional[Tuple[Text, float]], segment_probabilities: np.ndarray,
-           classes: Sequence[Text], config: Dict[Text, Any]) -> Optional[Tuple[Text, float]]:
+def decide(
+    predicted: str | None,
+    best_other: tuple[str, float] | None,
+    segment_probabilities: np.ndarray,
+    classes: Sequence[str],
+    config: dict[str, Any],
+) -> tuple[str, float] | None:
     """The topic to answer and its confidence, or None when the classifier's topic stands.
 
     `predicted` is the classifier's topic and `best_other` its best non-safety topic with its confidence.
@@ -85,7 +97,7 @@ class SafetyDetector(LinearTextComponent):
     """Finds a safety topic in the message or any sentence of it, and makes it the intent."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "safety_threshold": 0.5,
             "urgent_threshold": 0.5,
@@ -94,19 +106,19 @@ class SafetyDetector(LinearTextComponent):
         }
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         # What it learns depends on which topics topics/registry.yml marks safety: a change there retrains it
         # instead of reusing Rasa's training cache.
         return ",".join(registry.load().safety_topics())
 
-    def label(self, intent: Text) -> Text:
+    def label(self, intent: str) -> str:
         return label_for(intent)
 
     def probabilities(self, message: Message) -> np.ndarray:
         parts = segments(message.get(TEXT) or "", message.get(TEXT_TOKENS) or [])
         return self.classifier.predict_proba(self.features.transform(parts))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if not self.trained():
             return messages
         classes = [str(c) for c in self.classifier.classes_]
@@ -115,23 +127,30 @@ class SafetyDetector(LinearTextComponent):
                 continue
             probabilities = self.probabilities(message)
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            decided = decide(predicted, best_other(message.get(INTENT_RANKING_KEY) or [], classes), probabilities,
-                             classes, self.config)
+            decided = decide(
+                predicted,
+                best_other(message.get(INTENT_RANKING_KEY) or [], classes),
+                probabilities,
+                classes,
+                self.config,
+            )
             risk = float(1.0 - probabilities[:, classes.index(NONE)].min())
-            message.set("safety", {"risk": round(risk, 4), "topic": decided[0] if decided else predicted},
-                        add_to_output=True)
+            message.set(
+                "safety", {"risk": round(risk, 4), "topic": decided[0] if decided else predicted}, add_to_output=True
+            )
             if decided:
-                message.set(INTENT, {INTENT_NAME_KEY: decided[0], PREDICTED_CONFIDENCE_KEY: decided[1]},
-                            add_to_output=True)
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: decided[0], PREDICTED_CONFIDENCE_KEY: decided[1]}, add_to_output=True
+                )
         return messages
 
 
-def best_other(ranking: List[Dict[Text, Any]], classes: Sequence[Text]) -> Optional[Tuple[Text, float]]:
+def best_other(ranking: list[dict[str, Any]], classes: Sequence[str]) -> tuple[str, float] | None:
     """The classifier's best topic that is not a safety topic, with its confidence."""
     other = next((r for r in ranking if r["name"] not in classes), None)
     return (other["name"], float(other["confidence"])) if other else None
 
 
-def label_for(intent: Text) -> Text:
+def label_for(intent: str) -> str:
     """What the detector learns for a training example: its safety topic, or "none"."""
     return intent if registry.load().is_safety(intent) else NONE

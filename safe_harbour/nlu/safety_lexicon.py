@@ -5,10 +5,11 @@ to die can be outvoted. Crisis services learnt that a few specific phrases are s
 phrases in lexicons/safety.yml override the classifier's guess (but never a safety topic of higher priority).
 Which topics rank higher, and which a negation cancels, comes from topics/registry.yml.
 """
+
 import functools
 import pathlib
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -40,21 +41,22 @@ def _lexicon() -> dict:
     return lexicon
 
 
-def _occurs(pattern: re.Pattern, text: Text, negatable: bool) -> bool:
+def _occurs(pattern: re.Pattern, text: str, negatable: bool) -> bool:
     for match in pattern.finditer(text):
-        before = text[max(0, match.start() - _NEGATION_REACH):match.start()]
+        before = text[max(0, match.start() - _NEGATION_REACH) : match.start()]
         if not (negatable and _lexicon()["negation_re"].search(before)):
             return True
     return False
 
 
-def safety_topic_in(text: Text) -> Optional[Text]:
+def safety_topic_in(text: str) -> str | None:
     """The highest-priority safety topic whose phrases occur in the text, if any."""
     canonical = normalize_letters(text.lower())
     topics = registry.load()
     negatable = topics.negatable_topics()
     found = [
-        topic for topic, patterns in _lexicon()["patterns"].items()
+        topic
+        for topic, patterns in _lexicon()["patterns"].items()
         if any(_occurs(p, canonical, topic in negatable) for p in patterns)
     ]
     return min(found, key=topics.rank) if found else None
@@ -65,15 +67,20 @@ class SafetyLexicon(GraphComponent, IntentClassifier):
     """Overrides the predicted intent with a safety topic found by its phrases."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafetyLexicon":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyLexicon":
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         rank = registry.load().rank
         for message in messages:
             topic = safety_topic_in(message.get(TEXT) or "")

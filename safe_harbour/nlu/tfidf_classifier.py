@@ -8,7 +8,8 @@ trains in under a minute and answers in about a millisecond.
 
 The model is stored as plain JSON and NumPy arrays (no pickle), so loading a model runs no code.
 """
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,14 +26,14 @@ class TfidfIntentClassifier(LinearTextComponent):
     """Predicts the intent from word and character n-grams of the canonical text."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return dict(LinearTextComponent.NGRAM_DEFAULTS)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if not self.trained():
             return messages  # untrained (e.g. an NLU-less model)
         probabilities = self.classifier.predict_proba(self.features.transform([canonical_text(m) for m in messages]))
-        for message, row in zip(messages, probabilities):
+        for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)[:_RANKING_LENGTH]
             ranking = [{"name": str(self.classifier.classes_[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -1,6 +1,7 @@
 """A whitespace tokenizer that gives the featurizers one canonical spelling of each word."""
+
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -27,10 +28,10 @@ class BilingualTokenizer(WhitespaceTokenizer):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return WhitespaceTokenizer.get_default_config()
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute) or ""
         placeholders = [m.span(1) for m in _PLACEHOLDER.finditer(text)]
         tokens = []

@@ -1,7 +1,9 @@
 """Attachments: any field of the request or its metadata, other than the text, that holds an image, a file or a
 link, or is named like one ("attachment", "imageUrl", "file_data", "photos")."""
+
 import re
-from typing import Any, Callable, List, Optional, Text, Tuple
+from collections.abc import Callable
+from typing import Any
 
 from safe_harbour import settings
 
@@ -14,15 +16,15 @@ _ATTACHMENT_WORDS = frozenset(
 _MAX_WALK = 2000
 
 
-def _is_attachment_key(key: Text) -> bool:
+def _is_attachment_key(key: str) -> bool:
     words = re.sub(r"([a-z])([A-Z])", r"\1 \2", key).lower()
     return any(word in _ATTACHMENT_WORDS for word in re.split(r"[^a-z0-9]+", words) if word)
 
 
-def holds_media(value: Any, has_media: Callable[[Text], bool]) -> bool:
+def holds_media(value: Any, has_media: Callable[[str], bool]) -> bool:
     """True if any field of `value` (a bounded walk) is an attachment or a string in which `has_media`
     finds an image, file or link."""
-    stack: List[Tuple[Any, Optional[Text]]] = [(value, None)]
+    stack: list[tuple[Any, str | None]] = [(value, None)]
     seen = 0
     while stack:
         item, key = stack.pop()

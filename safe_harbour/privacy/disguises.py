@@ -6,10 +6,10 @@ backslashes. `squeezed(text)` removes all whitespace, so a base64 image cut into
 `zeros_for_letters(text)` reads a letter o next to a digit as a zero ("05o 123 4567").
 Detectors search the copy and map what they find back to the message, so only that part is replaced.
 """
+
 import functools
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Text, Tuple
 
 from safe_harbour.privacy.public_suffixes import is_suffix
 from safe_harbour.privacy.spans import Span
@@ -19,22 +19,23 @@ from safe_harbour.privacy.spans import Span
 class Copy:
     """A rewritten text; `origin[i]` is the (start, end) in the original text of the copy's character i."""
 
-    text: Text
-    origin: Tuple[Tuple[int, int], ...]
+    text: str
+    origin: tuple[tuple[int, int], ...]
     original_length: int
 
-    def span(self, start: int, end: int, kind: Text) -> Span:
+    def span(self, start: int, end: int, kind: str) -> Span:
         """The original characters behind the copy's characters `start` to `end`."""
         if start >= end:
-            return Span(self.origin[start][0] if start < len(self.origin) else self.original_length,
-                        self.original_length, kind)
+            return Span(
+                self.origin[start][0] if start < len(self.origin) else self.original_length, self.original_length, kind
+            )
         return Span(self.origin[start][0], self.origin[end - 1][1], kind)
 
 
-def _rewrite(text: Text, pattern: "re.Pattern", replace) -> Copy:
+def _rewrite(text: str, pattern: "re.Pattern", replace) -> Copy:
     """Apply `replace(match) -> Optional[str]` to every match (None keeps the match as it is)."""
-    out: List[Text] = []
-    origin: List[Tuple[int, int]] = []
+    out: list[str] = []
+    origin: list[tuple[int, int]] = []
     last = 0
     for match in pattern.finditer(text):
         replacement = replace(match)
@@ -55,24 +56,26 @@ def _rewrite(text: Text, pattern: "re.Pattern", replace) -> Copy:
 
 _DOT_WORD = r"(?:dot|nuqta|نقطة|نقطه)"
 _DISGUISE = re.compile(
-    "|".join([
-        r"(?P<stop>[\u3002\uff61\u06d4\u066b])",
-        rf"(?P<bracket_dot>\s*(?:\[\s*(?:\.|{_DOT_WORD})\s*\]|\(\s*(?:\.|{_DOT_WORD})\s*\)|\{{\s*(?:\.|{_DOT_WORD})\s*\}})\s*)",
-        rf"(?P<spelled_dot>(?<=[A-Za-z0-9])\s+{_DOT_WORD}\s+(?=[A-Za-z0-9]))",
-        # "evil .com", "gmail . com": a space before the dot (after it, a dot ends a sentence), and only before an
-        # ending of the public suffix list.
-        r"(?P<spaced_dot>(?<=[A-Za-z0-9])\s+\.\s*(?=(?P<ending>[A-Za-z]{2,63})\b))",
-        r"(?P<bracket_at>\s*[\[({]\s*(?:@|at)\s*[\])}]\s*|\s+@\s+|(?<=\w)@\s+)",
-        r"(?P<bracket_colon>\[\s*:\s*\]|\[\s*://\s*\])",
-        r"(?P<hxxp>\bh(?:xx|\*\*|XX)p(?=s?(?:\[?:|%3a)))",
-        r"(?P<percent>%[0-9A-Fa-f]{2})",
-        r"(?P<backslash>\\)",
-    ]),
+    "|".join(
+        [
+            r"(?P<stop>[\u3002\uff61\u06d4\u066b])",
+            rf"(?P<bracket_dot>\s*(?:\[\s*(?:\.|{_DOT_WORD})\s*\]|\(\s*(?:\.|{_DOT_WORD})\s*\)|\{{\s*(?:\.|{_DOT_WORD})\s*\}})\s*)",
+            rf"(?P<spelled_dot>(?<=[A-Za-z0-9])\s+{_DOT_WORD}\s+(?=[A-Za-z0-9]))",
+            # "evil .com", "gmail . com": a space before the dot (after it, a dot ends a sentence), and only before an
+            # ending of the public suffix list.
+            r"(?P<spaced_dot>(?<=[A-Za-z0-9])\s+\.\s*(?=(?P<ending>[A-Za-z]{2,63})\b))",
+            r"(?P<bracket_at>\s*[\[({]\s*(?:@|at)\s*[\])}]\s*|\s+@\s+|(?<=\w)@\s+)",
+            r"(?P<bracket_colon>\[\s*:\s*\]|\[\s*://\s*\])",
+            r"(?P<hxxp>\bh(?:xx|\*\*|XX)p(?=s?(?:\[?:|%3a)))",
+            r"(?P<percent>%[0-9A-Fa-f]{2})",
+            r"(?P<backslash>\\)",
+        ]
+    ),
     re.I,
 )
 
 
-def _undo(match: "re.Match") -> Optional[Text]:
+def _undo(match: "re.Match") -> str | None:
     group = match.lastgroup
     if group == "spaced_dot":
         return "." if is_suffix(match.group("ending")) else None
@@ -91,7 +94,7 @@ def _undo(match: "re.Match") -> Optional[Text]:
 
 
 @functools.lru_cache(maxsize=64)
-def undisguised(text: Text) -> Copy:
+def undisguised(text: str) -> Copy:
     return _rewrite(text, _DISGUISE, _undo)
 
 
@@ -99,7 +102,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=64)
-def squeezed(text: Text) -> Copy:
+def squeezed(text: str) -> Copy:
     return _rewrite(text, _WHITESPACE, lambda match: "")
 
 
@@ -107,5 +110,5 @@ _LETTER_O = re.compile(r"(?<=[0-9\u0660-\u0669\u06f0-\u06f9])[oO]|[oO](?=[0-9\u0
 
 
 @functools.lru_cache(maxsize=64)
-def zeros_for_letters(text: Text) -> Copy:
+def zeros_for_letters(text: str) -> Copy:
     return _rewrite(text, _LETTER_O, lambda match: "0")

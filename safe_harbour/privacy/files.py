@@ -1,14 +1,14 @@
 """Database files that only the server's own user may read: conversations and cases are personal."""
+
 import os
 from pathlib import Path
-from typing import Optional
 
 from sqlalchemy.engine import make_url
 
 PRIVATE_MODE = 0o600
 
 
-def sqlite_path(url: str) -> Optional[Path]:
+def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite database URL (sqlite:///relative or sqlite:////absolute); None otherwise."""
     try:
         parsed = make_url(url)

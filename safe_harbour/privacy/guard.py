@@ -15,9 +15,10 @@ and images are not opened. Only a turn with nothing left to read but words that 
 helpline numbers and the addresses the assistant recommends are kept. Nothing here logs or stores anything,
 and nothing imports Rasa, so it is cheap to test.
 """
+
 import re
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Text
+from typing import Any
 
 from safe_harbour import settings
 from safe_harbour.privacy import attachments, links, media, personal_data
@@ -41,8 +42,7 @@ _POINTING_WORDS = frozenset(
     " شوف شوفي شوفو انظر انظري هذا هذه هذي هاي هاد ده دي الرابط رابط الصورة صورة الصور صور الفيديو فيديو "
     "الملف ملف هنا هي هو لقطة الشاشة على في من و"
     # Arabizi
-    " shoof shof shoofi hay hayda hadi hatha da di el sora sura soura sowar link"
-    .split()
+    " shoof shof shoofi hay hayda hadi hatha da di el sora sura soura sowar link".split()
 )
 _WORD = re.compile(r"[^\W\d_][\w'’]*")
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
@@ -52,21 +52,21 @@ _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS.values()))
 class Guarded:
     """What is left of a message after the guard."""
 
-    text: Text
-    metadata: Dict[Text, Any] = field(default_factory=dict)
+    text: str
+    metadata: dict[str, Any] = field(default_factory=dict)
     # The turn is an image, file or link offer: `text` is the `/offer_image` payload.
     refused: bool = False
     # Kinds of input that were removed or replaced (spans.py, TOO_LONG, PAYLOAD): safe to log.
-    removed: FrozenSet[Text] = frozenset()
+    removed: frozenset[str] = frozenset()
     # Short messages for the user, sent before the assistant's answer (e.g. the message was cut).
-    notices: List[Text] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
     # Short messages for the user, sent after the assistant's answer (links and images are not opened).
-    notices_after: List[Text] = field(default_factory=list)
+    notices_after: list[str] = field(default_factory=list)
     # The text was not a string (and held no attachment): a channel may answer 400.
     not_text: bool = False
 
 
-def find_media(text: Text) -> List[Span]:
+def find_media(text: str) -> list[Span]:
     """Images, encoded files, links and file names in a (normalised) text."""
     return media.find(text) + links.find(text)
 
@@ -82,7 +82,8 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
     other_metadata = {k: v for k, v in metadata.items() if k not in kept_metadata} if isinstance(metadata, dict) else {}
     not_text = not isinstance(text, str)
     attachment = any(attachments.holds_media(value, _has_media) for value in (other_metadata, payload)) or (
-        not_text and text is not None and attachments.holds_media(text, _has_media))
+        not_text and text is not None and attachments.holds_media(text, _has_media)
+    )
     raw = "" if not_text else text
 
     # Only the part that could be kept is read closely: the rest is dropped unread, so a huge message costs
@@ -96,11 +97,14 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
 
     media_spans = find_media(text)
     recommended = links.recommended_spans(text)
-    spans = media_spans + [span for span in personal_data.find(text)
-                           if not any(span.start < end and start < span.end for start, end in recommended)]
+    spans = media_spans + [
+        span
+        for span in personal_data.find(text)
+        if not any(span.start < end and start < span.end for start, end in recommended)
+    ]
     # Replaced before the cut, so a phone number across the cut is not left half-visible.
     kept = apply_spans(text, spans)
-    removed: Set[Text] = set(kinds(spans))
+    removed: set[str] = set(kinds(spans))
     # The language of the words around what was removed, for the refusal or the line after the answer.
     language = (_language(_words(kept)) or kept_metadata.get("language")) if media_spans or attachment else None
 
@@ -119,24 +123,30 @@ def guard_message(text: Any, metadata: Any = None, payload: Any = None) -> Guard
         notices.append(LONG_MESSAGE_NOTICE.format(limit=f"{limit:,}"))
     if media_spans:
         notices_after.append(link_not_opened(language))
-    return Guarded(cut(kept, limit), kept_metadata, removed=frozenset(removed), notices=notices,
-                   notices_after=[n for n in notices_after if n], not_text=not_text)
+    return Guarded(
+        cut(kept, limit),
+        kept_metadata,
+        removed=frozenset(removed),
+        notices=notices,
+        notices_after=[n for n in notices_after if n],
+        not_text=not_text,
+    )
 
 
-def _has_media(text: Text) -> bool:
+def _has_media(text: str) -> bool:
     return bool(find_media(normalise(text)))
 
 
-def _words(text: Text) -> Text:
+def _words(text: str) -> str:
     return _PLACEHOLDER.sub(" ", text)
 
 
-def _something_to_read(text: Text) -> bool:
+def _something_to_read(text: str) -> bool:
     """Words are left that say more than "here it is"."""
     return any(word.lower() not in _POINTING_WORDS for word in _WORD.findall(_words(text)))
 
 
-def _language(text: Text) -> Optional[Text]:
+def _language(text: str) -> str | None:
     try:
         from safe_harbour.text.language import detect_language
 

@@ -1,7 +1,7 @@
 """Social-media handles: "@sara_99", "u/sara99", and names given after a platform ("his snap is badguy_99",
 "add me on snap sarahhh22", "on instagram as leo.2011")."""
+
 import re
-from typing import List, Text
 
 from safe_harbour.privacy import public_suffixes
 from safe_harbour.privacy.spans import HANDLE, Span
@@ -15,13 +15,93 @@ _AFTER_PLATFORM = re.compile(
     re.I,
 )
 _STOP = {
-    "a", "an", "the", "not", "private", "public", "gone", "deleted", "blocked", "fake", "new", "hacked",
-    "closed", "this", "that", "it", "his", "her", "my", "called", "named", "still", "banned", "suspended",
-    "locked", "stolen", "reported", "compromised", "taken", "open", "empty", "down", "now", "also", "under",
-    "in", "on", "at", "run", "being", "been", "used", "using", "full", "there", "here", "so", "very", "really",
-    "real", "and", "or", "but", "by", "from", "with", "for", "of", "to", "is", "was", "all", "someone",
-    "something", "just", "only", "same", "different", "anonymous", "unknown", "hidden", "removed", "well",
-    "he", "she", "they", "we", "you", "i", "if", "soon", "usual", "long", "much", "though", "too", "either",
+    "a",
+    "an",
+    "the",
+    "not",
+    "private",
+    "public",
+    "gone",
+    "deleted",
+    "blocked",
+    "fake",
+    "new",
+    "hacked",
+    "closed",
+    "this",
+    "that",
+    "it",
+    "his",
+    "her",
+    "my",
+    "called",
+    "named",
+    "still",
+    "banned",
+    "suspended",
+    "locked",
+    "stolen",
+    "reported",
+    "compromised",
+    "taken",
+    "open",
+    "empty",
+    "down",
+    "now",
+    "also",
+    "under",
+    "in",
+    "on",
+    "at",
+    "run",
+    "being",
+    "been",
+    "used",
+    "using",
+    "full",
+    "there",
+    "here",
+    "so",
+    "very",
+    "really",
+    "real",
+    "and",
+    "or",
+    "but",
+    "by",
+    "from",
+    "with",
+    "for",
+    "of",
+    "to",
+    "is",
+    "was",
+    "all",
+    "someone",
+    "something",
+    "just",
+    "only",
+    "same",
+    "different",
+    "anonymous",
+    "unknown",
+    "hidden",
+    "removed",
+    "well",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "i",
+    "if",
+    "soon",
+    "usual",
+    "long",
+    "much",
+    "though",
+    "too",
+    "either",
 }
 
 
@@ -39,8 +119,7 @@ def _is_handle(match: "re.Match") -> bool:
     return bool(match.group(2)) or looks_made_up
 
 
-def find(text: Text) -> List[Span]:
-    spans = [Span(m.start(), m.end(), HANDLE) for pattern in (_AT_HANDLE, _REDDIT_USER)
-             for m in pattern.finditer(text)]
+def find(text: str) -> list[Span]:
+    spans = [Span(m.start(), m.end(), HANDLE) for pattern in (_AT_HANDLE, _REDDIT_USER) for m in pattern.finditer(text)]
     spans += [Span(m.start(3), m.end(3), HANDLE) for m in _AFTER_PLATFORM.finditer(text) if _is_handle(m)]
     return spans

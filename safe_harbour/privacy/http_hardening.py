@@ -3,7 +3,7 @@
 Rasa builds the Sanic app and then asks each channel for its blueprint; a channel cannot reach Rasa's own
 routes through its blueprint (in Sanic 21.12, blueprint middleware applies to the blueprint's routes only).
 So each channel blueprint registers a `before_server_start` listener, which receives the app and adds an
-app-wide request middleware (`api_guard`) and limits. Checked in tests/python/test_http_hardening.py.
+app-wide request middleware (`api_guard`) and limits. Checked in tests/python/privacy/test_http_hardening.py.
 
 - Rasa's HTTP API (the routes Rasa registers on the app itself, except "/") needs `?token=` equal to
   RASA_API_TOKEN (or to `--auth-token`); with no token configured the API is refused even if `--enable-api`
@@ -22,6 +22,7 @@ app-wide request middleware (`api_guard`) and limits. Checked in tests/python/te
 
 Sanic answers errors without stack traces when not in debug mode, which Rasa never switches on.
 """
+
 import hmac
 import json
 import logging
@@ -29,7 +30,7 @@ import os
 import pathlib
 import re
 import sys
-from typing import Any, List, Optional, Text
+from typing import Any
 
 from sanic import response
 
@@ -51,14 +52,14 @@ ORIGIN = re.compile(r"^https?://(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(
 class UnsafeLaunch(SystemExit):
     """Raised (as a SystemExit, code 2) when the server is started with unsafe options."""
 
-    def __init__(self, reason: Text):
+    def __init__(self, reason: str):
         sys.stderr.write(f"Safe Harbour refuses to start: {reason}\n")
         sys.stderr.flush()
         super().__init__(2)
         self.reason = reason
 
 
-def option_values(argv: List[Text], *names: Text) -> List[Text]:
+def option_values(argv: list[str], *names: str) -> list[str]:
     """Values of a command-line option given as `--name value`, `--name=value` (several allowed)."""
     values = []
     for i, arg in enumerate(argv):
@@ -70,11 +71,11 @@ def option_values(argv: List[Text], *names: Text) -> List[Text]:
     return values
 
 
-def _cors_values(argv: List[Text]) -> List[Text]:
+def _cors_values(argv: list[str]) -> list[str]:
     values = []
     for i, arg in enumerate(argv):
         if arg == "--cors":
-            for value in argv[i + 1:]:
+            for value in argv[i + 1 :]:
                 if value.startswith("-"):
                     break
                 values.append(value)
@@ -83,7 +84,7 @@ def _cors_values(argv: List[Text]) -> List[Text]:
     return values
 
 
-def allowed_origins(argv: Optional[List[Text]] = None) -> List[Text]:
+def allowed_origins(argv: list[str] | None = None) -> list[str]:
     """The web origins that may call the server from a browser: CORS_ORIGINS and any `--cors` values,
     lower case, without a trailing slash."""
     argv = list(sys.argv if argv is None else argv)
@@ -95,13 +96,13 @@ def allowed_origins(argv: Optional[List[Text]] = None) -> List[Text]:
     return found
 
 
-def inside_models(path: Text, cwd: Optional[pathlib.Path] = None) -> bool:
+def inside_models(path: str, cwd: pathlib.Path | None = None) -> bool:
     """True for the project's models folder itself or a path inside it."""
     resolved = ((cwd or pathlib.Path.cwd()) / path).resolve()
     return resolved == MODELS_DIR or MODELS_DIR in resolved.parents
 
 
-def launch_problems(argv: List[Text], cwd: Optional[pathlib.Path] = None) -> List[Text]:
+def launch_problems(argv: list[str], cwd: pathlib.Path | None = None) -> list[str]:
     """What is unsafe in a `rasa run` command line (empty: nothing)."""
     problems = []
     if option_values(argv, "--remote-storage") or any(a.startswith("--remote-storage") for a in argv):
@@ -119,17 +120,18 @@ def launch_problems(argv: List[Text], cwd: Optional[pathlib.Path] = None) -> Lis
     else:
         inexact = [o for o in allowed_origins(argv) if not ORIGIN.match(o)]
         if inexact:
-            problems.append(f"CORS origins are matched exactly and must look like https://host[:port], not "
-                            f"{', '.join(inexact)}.")
+            problems.append(
+                f"CORS origins are matched exactly and must look like https://host[:port], not {', '.join(inexact)}."
+            )
     return problems
 
 
-def is_rasa_server(argv: Optional[List[Text]] = None) -> bool:
+def is_rasa_server(argv: list[str] | None = None) -> bool:
     argv = sys.argv if argv is None else argv
     return len(argv) > 1 and argv[1] == "run" and "rasa" in pathlib.Path(argv[0]).as_posix()
 
 
-def check_launch(argv: Optional[List[Text]] = None) -> None:
+def check_launch(argv: list[str] | None = None) -> None:
     """Stop a `rasa run` with unsafe options or debug logging in production (no-op outside `rasa run`)."""
     argv = list(sys.argv if argv is None else argv)
     if not is_rasa_server(argv):
@@ -140,7 +142,7 @@ def check_launch(argv: Optional[List[Text]] = None) -> None:
         raise UnsafeLaunch(" ".join(problems))
 
 
-def api_token() -> Optional[Text]:
+def api_token() -> str | None:
     """The token the HTTP API requires: RASA_API_TOKEN, else the `--auth-token` Rasa was started with."""
     if settings.RASA_API_TOKEN:
         return settings.RASA_API_TOKEN
@@ -148,7 +150,7 @@ def api_token() -> Optional[Text]:
     return tokens[-1] if tokens else None
 
 
-def _refuse(status: int, message: Text) -> Any:
+def _refuse(status: int, message: str) -> Any:
     return response.json({"error": message}, status=status)
 
 
@@ -228,7 +230,7 @@ def secure_channel(blueprint: Any) -> None:
     blueprint.listener(_on_server_start, "before_server_start")
 
 
-def origin_allowed(origin: Optional[Text], environ: Optional[dict] = None) -> bool:
+def origin_allowed(origin: str | None, environ: dict | None = None) -> bool:
     """socket.io origin check: no Origin header (not a browser), the server's own host (any scheme: behind
     a TLS proxy the server sees plain HTTP), or exactly one of the allowed origins."""
     if not origin:

@@ -12,18 +12,18 @@ checked command as `python bench/speedups.py run ...` instead: the benchmark's p
 The same checks run again inside the server when the channels load (safe_harbour.privacy.http_hardening),
 so a plain `rasa run` with unsafe options is refused too. Exit code 2 on refusal.
 """
+
 import json
 import os
 import pathlib
 import shutil
 import sys
-from typing import List, Optional, Text, Tuple
 
 from safe_harbour import settings
 from safe_harbour.privacy import http_hardening
 
 
-def rasa_command(args: List[Text]) -> List[Text]:
+def rasa_command(args: list[str]) -> list[str]:
     """The full `rasa run` command line for the given options (token and CORS from the settings)."""
     args = list(args)
     if not http_hardening.option_values(args, "--model", "-m"):
@@ -38,19 +38,22 @@ def rasa_command(args: List[Text]) -> List[Text]:
     return ["rasa", "run", *args]
 
 
-def problems(command: List[Text]) -> List[Text]:
+def problems(command: list[str]) -> list[str]:
     found = http_hardening.launch_problems(command)
     if not settings.DEVELOPMENT:
         if any(a in ("--debug", "-vv") or (a.startswith("-vv") and set(a[1:]) == {"v"}) for a in command):
-            found.append("debug logging (--debug, -vv) prints what families type; it is allowed only with "
-                         "SAFE_HARBOUR_ENV=development.")
+            found.append(
+                "debug logging (--debug, -vv) prints what families type; it is allowed only with "
+                "SAFE_HARBOUR_ENV=development."
+            )
         if os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
-            found.append("LOG_LEVEL=DEBUG prints what families type; it is allowed only with "
-                         "SAFE_HARBOUR_ENV=development.")
+            found.append(
+                "LOG_LEVEL=DEBUG prints what families type; it is allowed only with SAFE_HARBOUR_ENV=development."
+            )
     return found
 
 
-def split_via(args: List[Text]) -> Tuple[List[Text], List[Text]]:
+def split_via(args: list[str]) -> tuple[list[str], list[str]]:
     """(`--via` program, the other options); the program is empty without `--via`."""
     if args[:1] != ["--via"] or len(args) < 2:
         return [], args
@@ -61,7 +64,7 @@ def split_via(args: List[Text]) -> Tuple[List[Text], List[Text]]:
     return via, args[2:]
 
 
-def main(argv: Optional[List[Text]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--"]:
         args = args[1:]

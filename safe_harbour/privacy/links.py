@@ -6,10 +6,10 @@ never fetched), so "scared.he" stays a typo. Kept as text: the addresses the ass
 platform, as "instagram" does), and two everyday words joined by a full stop where the second is also a
 country ending ("scared.so", "home.it"; but "t.me" is a link).
 """
+
 import functools
 import ipaddress
 import re
-from typing import FrozenSet, List, Optional, Text, Tuple
 
 import yaml
 
@@ -41,39 +41,41 @@ _IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.]*\d)(?::\d{1,5})?(
 _IPV6 = re.compile(r"\[?(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![0-9a-f:])\]?(?::\d{1,5})?", re.I)
 _MEDIA_FILE = re.compile(
     # Not followed by more of a host name: "www.psd.gov.jo" is a site, "plan.psd" a file.
-    r"(?<![^\s/\\.(\[\"'])[^\s/\\.]{1,255}\.(?:" + "|".join(MEDIA_EXTENSIONS) + r")(?![a-z0-9]|\.[a-z0-9])", re.I
+    r"(?<![^\s/\\.(\[\"'])[^\s/\\.]{1,255}\.(?:" + "|".join(MEDIA_EXTENSIONS) + r")(?![a-z0-9]|\.[a-z0-9])",
+    re.I,
 )
 _PATH = re.compile(r"(?<![\w.:/\\~-])(?:[a-z]:[\\/]|\\\\|~/|/[^\s/]+/[^\s/]+)\S*", re.I)
 # "/r/teenagers" names a community, as "instagram" names a platform: text, not a path.
 _COMMUNITY = re.compile(r"/?r/\w+/?", re.I)
 
 
-def find(text: Text) -> List[Span]:
+def find(text: str) -> list[Span]:
     """Spans of links and IP addresses (LINK) and of media file names and paths (FILE)."""
     copy = undisguised(text)
     spans = [copy.span(start, end, kind) for start, end, kind in _find_in(copy.text)]
-    return [span for span in spans if not _spaced_bare_domain(text[span.start:span.end])]
+    return [span for span in spans if not _spaced_bare_domain(text[span.start : span.end])]
 
 
-def recommended_spans(text: Text) -> List[Tuple[int, int]]:
+def recommended_spans(text: str) -> list[tuple[int, int]]:
     """Where the text names an address the assistant itself recommends ("2511.ma", "hotline.ie/report"):
     other detectors leave those characters alone (a year before "2511.ma" is not a phone number)."""
-    return [match.span() for match in _ADDRESS_IN_TEXT.finditer(text)
-            if _recommended(match.group(1), match.group(2) or "")]
+    return [
+        match.span() for match in _ADDRESS_IN_TEXT.finditer(text) if _recommended(match.group(1), match.group(2) or "")
+    ]
 
 
-def _spaced_bare_domain(link: Text) -> bool:
-    """"red dot in", "scared .help": a domain made of words and spaces needs a path, a port or a query to be
+def _spaced_bare_domain(link: str) -> bool:
+    """ "red dot in", "scared .help": a domain made of words and spaces needs a path, a port or a query to be
     a link ("evil dot com/abc", "evil .com/abc")."""
     return bool(re.search(r"\s", link)) and not re.search(r"[/?#:]|%3a|%2f", link, re.I)
 
 
-def _find_in(text: Text) -> List[Tuple[int, int, Text]]:
+def _find_in(text: str) -> list[tuple[int, int, str]]:
     spans = []
     for pattern in (_SCHEME, _WWW, _PROTOCOL_RELATIVE):
         for match in pattern.finditer(text):
             end = _trim(text, match.end(), match.start())
-            link = text[match.start():end]
+            link = text[match.start() : end]
             if not link.lower().startswith("mailto:") and not _recommended_link(link):
                 spans.append((match.start(), end, LINK))
     for match in _HOST.finditer(text):
@@ -94,7 +96,7 @@ def _find_in(text: Text) -> List[Tuple[int, int, Text]]:
     return spans
 
 
-def _trim(text: Text, end: int, start: int) -> int:
+def _trim(text: str, end: int, start: int) -> int:
     """The end of a link without the punctuation that closes the sentence around it."""
     while end > start + 1 and text[end - 1] in _TRAILING:
         end -= 1
@@ -122,25 +124,25 @@ def _is_link(match: "re.Match") -> bool:
     return True
 
 
-def _is_word(word: Text) -> bool:
+def _is_word(word: str) -> bool:
     """Letters only ("scared", "advice", "I"); of single letters only "a" and "I" (so "t.me" is a link)."""
     return word.isalpha() and (len(word) > 1 or word in ("a", "i"))
 
 
-def is_site_domain(host: Text) -> bool:
+def is_site_domain(host: str) -> bool:
     """A registrable domain with a real ending that is not also an everyday word ("hotmail.fr", not
     "home.it")."""
     parts = public_suffixes.split(host)
     return bool(parts.domain and parts.suffix and parts.suffix not in public_suffixes.WORD_ENDINGS)
 
 
-def _is_ipv4(candidate: Text) -> bool:
+def _is_ipv4(candidate: str) -> bool:
     """A dotted IPv4 address (not a phone number written with dots: every part at most 255, no leading 0)."""
     parts = candidate.split(".")
     return all(int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts)
 
 
-def _is_ipv6(candidate: Text) -> bool:
+def _is_ipv6(candidate: str) -> bool:
     address = re.sub(r"^\[|\](?::\d+)?$", "", candidate)
     if address.count(":") < 2 or not re.search(r"[0-9a-f]", address, re.I):
         return False
@@ -151,20 +153,20 @@ def _is_ipv6(candidate: Text) -> bool:
     return True
 
 
-def _address_key(host: Text, path: Text = "") -> Text:
+def _address_key(host: str, path: str = "") -> str:
     host = host.lower().rstrip(".")
     host = host[4:] if host.startswith("www.") else host
     path = path.split("#")[0].rstrip(_TRAILING).rstrip("/").lower()
     return host + path
 
 
-def _recommended_link(link: Text) -> bool:
+def _recommended_link(link: str) -> bool:
     """A link with a scheme or "www." to an address the assistant recommends ("https://hotline.ie/report")."""
     host, _, rest = re.sub(r"^[a-z][a-z0-9+.-]*:/*", "", link, flags=re.I).partition("/")
     return _recommended(host.split(":")[0], "/" + rest if rest else "")
 
 
-def _recommended(host: Text, rest: Text) -> bool:
+def _recommended(host: str, rest: str) -> bool:
     """The address is one the assistant recommends: the host itself, or exactly one of its known pages."""
     return _address_key(host, rest) in recommended_addresses()
 
@@ -173,10 +175,10 @@ _ADDRESS_IN_TEXT = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})(/[^\s
 
 
 @functools.lru_cache(maxsize=1)
-def recommended_addresses() -> FrozenSet[Text]:
+def recommended_addresses() -> frozenset[str]:
     """Hosts and pages the assistant sends families to: the directory's services (`web`) and the addresses
     written in the answers' text (data/*/responses.yml). Each host is allowed bare, each page exactly."""
-    texts: List[Text] = []
+    texts: list[str] = []
     try:
         from safe_harbour.directory.hotlines import read_files
 
@@ -191,24 +193,28 @@ def recommended_addresses() -> FrozenSet[Text]:
             responses = yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}
         except (OSError, yaml.YAMLError, AttributeError):
             continue
-        texts.extend(v["text"] for variations in responses.values() for v in variations or []
-                     if isinstance(v, dict) and isinstance(v.get("text"), str))
+        texts.extend(
+            v["text"]
+            for variations in responses.values()
+            for v in variations or []
+            if isinstance(v, dict) and isinstance(v.get("text"), str)
+        )
     addresses = set()
     for match in _ADDRESS_IN_TEXT.finditer("\n".join(texts)):
-        host, path = match.group(1), match.group(2) or ""
+        host, url_path = match.group(1), match.group(2) or ""
         if public_suffixes.split(host).suffix:
             addresses.add(_address_key(host))
-            addresses.add(_address_key(host, path))
+            addresses.add(_address_key(host, url_path))
     return frozenset(addresses)
 
 
 @functools.lru_cache(maxsize=1)
-def _platform_names() -> FrozenSet[Text]:
+def _platform_names() -> frozenset[str]:
     """One-word platform names of the triage list (safe_harbour.text.platforms.PLATFORMS)."""
     return frozenset(name for names in PLATFORMS.values() for name in names["latin"] if name.isalpha())
 
 
-def warm_up() -> Optional[int]:
+def warm_up() -> int | None:
     """Read the suffix list and the recommended addresses now rather than on the first message."""
     public_suffixes.split("example.com")
     _platform_names()

@@ -14,9 +14,11 @@ Both run when the channels build their routes (safe_harbour.channels.incoming.se
 every `rasa run` that loads this project's channels, and `install()` runs again when the server starts.
 In development nothing is changed, so `rasa run --debug` works as usual on a developer's machine.
 """
+
 import logging
 import sys
-from typing import Any, Dict, Iterable, Optional, Text
+from collections.abc import Iterable, MutableMapping
+from typing import Any
 
 from safe_harbour import settings
 
@@ -33,8 +35,18 @@ DEBUG_FLAGS = ("--debug", "-vv")
 # Loggers whose INFO lines carry content: engine.io logs every packet with its data ("Received packet
 # MESSAGE data ..."), Sanic's access log every URL with its query string (which holds the API token).
 # Held at WARNING in production whatever LOG_LEVEL_LIBRARIES says; access logs belong to the reverse proxy.
-CONTENT_AT_INFO = ("engineio", "engineio.server", "engineio.client", "socketio", "socketio.server",
-                   "socketio.client", "websockets", "websockets.protocol", "websockets.server", "sanic.access")
+CONTENT_AT_INFO = (
+    "engineio",
+    "engineio.server",
+    "engineio.client",
+    "socketio",
+    "socketio.server",
+    "socketio.client",
+    "websockets",
+    "websockets.protocol",
+    "websockets.server",
+    "sanic.access",
+)
 
 
 class ProductionLogFilter(logging.Filter):
@@ -47,7 +59,7 @@ class ProductionLogFilter(logging.Filter):
 _FILTER = ProductionLogFilter()
 
 
-def structlog_guard(_: Any, method_name: Text, event_dict: Dict[Text, Any]) -> Dict[Text, Any]:
+def structlog_guard(_: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """structlog processor: no debug events, no conversation content in any event (production only)."""
     if settings.DEVELOPMENT:
         return event_dict
@@ -60,18 +72,17 @@ def structlog_guard(_: Any, method_name: Text, event_dict: Dict[Text, Any]) -> D
     return event_dict
 
 
-def debug_requested(argv: Optional[Iterable[Text]] = None) -> bool:
+def debug_requested(argv: Iterable[str] | None = None) -> bool:
     """True if the command line or the logging set-up asks for debug output."""
     argv = list(sys.argv if argv is None else argv)
-    if any(arg in DEBUG_FLAGS or (arg.startswith("-v") and arg.count("v") >= 2 and set(arg[1:]) == {"v"})
-           for arg in argv):
+    if any(
+        arg in DEBUG_FLAGS or (arg.startswith("-v") and arg.count("v") >= 2 and set(arg[1:]) == {"v"}) for arg in argv
+    ):
         return True
-    return any(
-        logging.getLogger(name).getEffectiveLevel() < logging.INFO for name in ("", "rasa", "safe_harbour")
-    )
+    return any(logging.getLogger(name).getEffectiveLevel() < logging.INFO for name in ("", "rasa", "safe_harbour"))
 
 
-def refuse_debug(argv: Optional[Iterable[Text]] = None) -> None:
+def refuse_debug(argv: Iterable[str] | None = None) -> None:
     """In production, stop with a plain message if debug logging is on."""
     if settings.DEVELOPMENT or not debug_requested(argv):
         return

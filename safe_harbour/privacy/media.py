@@ -3,17 +3,28 @@
 A file may come whole, glued to a word, or cut into short chunks separated by spaces or new lines; the chunks
 are read together (with the whitespace between them removed) and the whole run is one span.
 """
+
 import re
-from typing import List, Optional, Text
 
 from safe_harbour.privacy.spans import BLOB, IMAGE, Span
 
 # How image, PDF and archive files begin, in base64 and in hex (PNG, JPEG, GIF, WebP/RIFF, PDF, ZIP, MP4/HEIC,
 # BMP, TIFF).
-_B64_MAGIC = ("iVBORw0KGgo", "/9j/", "R0lGOD", "UklGR", "JVBERi0", "UEsDB", "AAAAIGZ0eXA", "AAAAGGZ0eXA",
-              "AAAAHGZ0eXA", "Qk0", "SUkq", "TU0AKg")
-_HEX_MAGIC = ("89504e47", "ffd8ff", "47494638", "52494646", "25504446", "504b0304", "424d", "49492a00",
-              "4d4d002a")
+_B64_MAGIC = (
+    "iVBORw0KGgo",
+    "/9j/",
+    "R0lGOD",
+    "UklGR",
+    "JVBERi0",
+    "UEsDB",
+    "AAAAIGZ0eXA",
+    "AAAAGGZ0eXA",
+    "AAAAHGZ0eXA",
+    "Qk0",
+    "SUkq",
+    "TU0AKg",
+)
+_HEX_MAGIC = ("89504e47", "ffd8ff", "47494638", "52494646", "25504446", "504b0304", "424d", "49492a00", "4d4d002a")
 _HEX_FTYP = re.compile(r"0{6}[0-9a-f]{2}66747970")  # ....ftyp: MP4, MOV, HEIC
 
 _DATA_URI = re.compile(
@@ -27,7 +38,7 @@ _B64_CHUNK = re.compile(r"[A-Za-z0-9+/_-]+={0,2}")
 _HEX_CHUNK = re.compile(r"(?:(?:\\x|0x)?[0-9a-f]{2,})+", re.I)
 
 
-def find(text: Text) -> List[Span]:
+def find(text: str) -> list[Span]:
     spans = _data_uris(text)
     tokens = list(_TOKEN.finditer(text))
     for token in tokens:
@@ -40,24 +51,28 @@ def find(text: Text) -> List[Span]:
     return spans
 
 
-def _data_uris(text: Text) -> List[Span]:
+def _data_uris(text: str) -> list[Span]:
     """A `data:` URI with what follows it: its payload, even when cut into chunks."""
     spans = []
     for match in _DATA_URI.finditer(text):
         end = match.end()
         for token in _TOKEN.finditer(text, end):
             glued = token.start() == end
-            if not (glued or _looks_encoded(token.group()) or (token.start() == match.end() + 1
-                                                                and _B64_CHUNK.fullmatch(token.group()))):
+            if not (
+                glued
+                or _looks_encoded(token.group())
+                or (token.start() == match.end() + 1 and _B64_CHUNK.fullmatch(token.group()))
+            ):
                 break
             end = token.end()
         spans.append(Span(match.start(), end, IMAGE))
     return spans
 
 
-def _chunked(tokens: List["re.Match"], is_chunk, kind_of) -> List[Span]:
+def _chunked(tokens: list["re.Match"], is_chunk, kind_of) -> list[Span]:
     """Runs of chunk-like tokens, read as one string with the whitespace removed."""
-    spans, run = [], []
+    spans: list[Span] = []
+    run: list[re.Match] = []
     for token in tokens + [None]:
         if token is not None and (is_chunk(token.group()) or _same_size_chunk(run, token.group())):
             run.append(token)
@@ -70,14 +85,17 @@ def _chunked(tokens: List["re.Match"], is_chunk, kind_of) -> List[Span]:
     return spans
 
 
-def _same_size_chunk(run: List["re.Match"], token: Text) -> bool:
+def _same_size_chunk(run: list["re.Match"], token: str) -> bool:
     """Encoded files are cut into chunks of one size: a word-shaped chunk ("Rw", "abcd") inside such a run is
     part of it."""
-    return len(run) >= 2 and len(token) == len(run[-1].group()) == len(run[-2].group()) and bool(
-        _B64_CHUNK.fullmatch(token) or _HEX_CHUNK.fullmatch(token))
+    return (
+        len(run) >= 2
+        and len(token) == len(run[-1].group()) == len(run[-2].group())
+        and bool(_B64_CHUNK.fullmatch(token) or _HEX_CHUNK.fullmatch(token))
+    )
 
 
-def _looks_encoded(token: Text) -> bool:
+def _looks_encoded(token: str) -> bool:
     """A chunk of base64 rather than a word: base64 characters only, and not shaped like a word or a number
     ("hello", "Sarah", "NHS", "2019")."""
     if not _B64_CHUNK.fullmatch(token):
@@ -92,7 +110,7 @@ def _looks_encoded(token: Text) -> bool:
     return not (letters.isdigit() and len(letters) < 8)
 
 
-def _blob_kind(run: Text) -> Optional[Text]:
+def _blob_kind(run: str) -> str | None:
     """IMAGE for base64 that starts like an image file, BLOB for other encoded bytes, None for words."""
     if any(run.startswith(magic) for magic in _B64_MAGIC) and len(run) >= 12:
         return IMAGE
@@ -108,7 +126,7 @@ def _blob_kind(run: Text) -> Optional[Text]:
     return None
 
 
-def _hex_kind(run: Text) -> Optional[Text]:
+def _hex_kind(run: str) -> str | None:
     """IMAGE for hex that starts like an image file, BLOB for a long run of hex bytes with digits and letters."""
     digits = re.sub(r"\\x|0x", "", run, flags=re.I).lower()
     if len(digits) >= 16 and (digits.startswith(_HEX_MAGIC) or _HEX_FTYP.match(digits)):

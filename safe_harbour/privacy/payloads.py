@@ -1,8 +1,9 @@
 """Button payloads (`/intent{"entity": "value"}`) and metadata: only known, well-formed parts pass."""
+
 import functools
 import json
 import re
-from typing import Any, Dict, FrozenSet, Optional, Text, Tuple
+from typing import Any
 
 import yaml
 
@@ -12,7 +13,7 @@ from safe_harbour.privacy.shape import normalise
 
 
 @functools.lru_cache(maxsize=1)
-def domain_vocabulary() -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
+def domain_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
     """Intent and entity names of the domain (domain.yml), for validating button payloads."""
     try:
         with open(settings.PROJECT_ROOT / "domain.yml", encoding="utf-8") as f:
@@ -20,8 +21,8 @@ def domain_vocabulary() -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
     except (OSError, yaml.YAMLError):
         return frozenset(), frozenset()
 
-    def names(items: Any) -> FrozenSet[Text]:
-        out = set()
+    def names(items: Any) -> frozenset[str]:
+        out: set[Any] = set()
         for item in items or []:
             out.update(item.keys() if isinstance(item, dict) else [item])
         return frozenset(str(x) for x in out)
@@ -33,7 +34,7 @@ _PAYLOAD = re.compile(r"/([A-Za-z_][A-Za-z0-9_]{0,63})(\{.{0,500}\})?", re.S)
 _ENTITY_VALUE = re.compile(r"[\w .,'’-]{1,40}")
 
 
-def clean_payload(text: Text) -> Optional[Text]:
+def clean_payload(text: str) -> str | None:
     """A button payload rebuilt from known parts, or None when `text` is not a valid payload."""
     match = _PAYLOAD.fullmatch(text)
     intents, entities = domain_vocabulary()
@@ -63,7 +64,7 @@ KNOWN_METADATA = {
 }
 
 
-def clean_metadata(metadata: Any) -> Dict[Text, Text]:
+def clean_metadata(metadata: Any) -> dict[str, str]:
     """Only small, known metadata keys with well-formed values; everything else is dropped."""
     if not isinstance(metadata, dict):
         return {}

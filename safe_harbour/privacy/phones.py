@@ -2,10 +2,10 @@
 digits, with a letter o for a zero), and Google's libphonenumber for formatted and international numbers of
 every region the directory covers. Ages, years, dates, amounts of money and the directory's own helpline
 numbers are not phone numbers."""
+
 import functools
 import itertools
 import re
-from typing import FrozenSet, List, Set, Text, Tuple
 
 import phonenumbers
 
@@ -16,7 +16,8 @@ _DIGIT = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 _DIGIT_RUN = re.compile(
     # Groups after the first may not run into a letter, nor into a domain: "116111 3ayez" is a short code and an
     # Arabizi word, "116111 2511.ma" a short code and a site.
-    rf"(?<![0-9\u0660-\u0669\u06F0-\u06F9+])\+?\(?{_DIGIT}+(?:[ \u00a0\-.()]{{1,3}}{_DIGIT}+(?![^\W\d_]|\.[^\W\d_]))*\)?"
+    rf"(?<![0-9\u0660-\u0669\u06F0-\u06F9+])\+?\(?{_DIGIT}+"
+    rf"(?:[ \u00a0\-.()]{{1,3}}{_DIGIT}+(?![^\W\d_]|\.[^\W\d_]))*\)?"
 )
 _ASCII_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _CURRENCY_BEFORE = re.compile(
@@ -34,7 +35,7 @@ _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def find(text: Text) -> List[Span]:
+def find(text: str) -> list[Span]:
     copy = zeros_for_letters(text)
     phones = [(m.start(), m.end()) for m in _DIGIT_RUN.finditer(copy.text) if _is_phone(copy.text, m.start(), m.end())]
     # libphonenumber reads formatted numbers the digit-run rule misses or cuts short ("050–123–4567"): asked
@@ -50,22 +51,29 @@ def find(text: Text) -> List[Span]:
 _LIBRARY_MATCHES = 10
 
 
-def _library_numbers(text: Text) -> Set[Tuple[int, int]]:
+def _library_numbers(text: str) -> set[tuple[int, int]]:
     """Valid numbers of the directory's regions, as libphonenumber reads them (formatted, international)."""
-    return {(match.start, match.end) for region in directory_regions()
-            for match in itertools.islice(phonenumbers.PhoneNumberMatcher(
-                text, region, leniency=phonenumbers.Leniency.VALID, max_tries=_LIBRARY_MATCHES), _LIBRARY_MATCHES)}
+    return {
+        (match.start, match.end)
+        for region in directory_regions()
+        for match in itertools.islice(
+            phonenumbers.PhoneNumberMatcher(
+                text, region, leniency=phonenumbers.Leniency.VALID, max_tries=_LIBRARY_MATCHES
+            ),
+            _LIBRARY_MATCHES,
+        )
+    }
 
 
-def _digits(text: Text) -> Text:
+def _digits(text: str) -> str:
     return "".join(c for c in text.translate(_ASCII_DIGITS) if c.isdigit())
 
 
 @functools.lru_cache(maxsize=1)
-def _directory() -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
+def _directory() -> tuple[frozenset[str], frozenset[str]]:
     """The directory's helpline and emergency numbers (digits only) and its country codes."""
-    numbers: Set[Text] = set()
-    regions: Set[Text] = set()
+    numbers: set[str] = set()
+    regions: set[str] = set()
     try:
         from safe_harbour.directory.hotlines import read_files
 
@@ -86,29 +94,31 @@ def _directory() -> Tuple[FrozenSet[Text], FrozenSet[Text]]:
     return hotlines, frozenset(regions)
 
 
-def hotline_numbers() -> FrozenSet[Text]:
+def hotline_numbers() -> frozenset[str]:
     """Public helpline and emergency numbers (digits only) from the country directory: never scrubbed."""
     return _directory()[0]
 
 
-def directory_regions() -> FrozenSet[Text]:
+def directory_regions() -> frozenset[str]:
     """The regions (ISO country codes) the directory covers, for libphonenumber."""
     return _directory()[1]
 
 
-def _helpline_and_a_small_number(span: Text) -> bool:
-    """"call 000 2019", "2019 000", "999 3 times": a helpline number next to one year or count (not more:
+def _helpline_and_a_small_number(span: str) -> bool:
+    """ "call 000 2019", "2019 000", "999 3 times": a helpline number next to one year or count (not more:
     "(000) 100 100" is a phone number)."""
     groups = re.findall(r"\d+", span)
 
-    def small(group: Text) -> bool:
+    def small(group: str) -> bool:
         return bool(re.fullmatch(r"[1-9]\d{0,2}", group) or _YEAR.fullmatch(group))
 
-    return len(groups) >= 2 and (("".join(groups[:-1]) in hotline_numbers() and small(groups[-1]))
-                                 or (small(groups[0]) and "".join(groups[1:]) in hotline_numbers()))
+    return len(groups) >= 2 and (
+        ("".join(groups[:-1]) in hotline_numbers() and small(groups[-1]))
+        or (small(groups[0]) and "".join(groups[1:]) in hotline_numbers())
+    )
 
 
-def _is_phone(text: Text, start: int, end: int) -> bool:
+def _is_phone(text: str, start: int, end: int) -> bool:
     span = text[start:end].translate(_ASCII_DIGITS)
     digits = _digits(span)
     if len(digits) < 7:
@@ -125,10 +135,14 @@ def _is_phone(text: Text, start: int, end: int) -> bool:
         return False
     # An amount of money: one group of digits, or thousands in groups of three, next to a currency.
     amount_shaped = not core.startswith("0") and (
-        len(groups) == 1 or bool(re.fullmatch(r"[1-9]\d{0,2}(?: \d{3})+", core)))
-    before = text[max(0, start - 12): start]
-    after = text[end: end + 16]
-    if amount_shaped and not span.lstrip().startswith("+") and (
-            _CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after)):
+        len(groups) == 1 or bool(re.fullmatch(r"[1-9]\d{0,2}(?: \d{3})+", core))
+    )
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 16]
+    if (
+        amount_shaped
+        and not span.lstrip().startswith("+")
+        and (_CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after))
+    ):
         return False
     return True

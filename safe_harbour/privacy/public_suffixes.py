@@ -1,5 +1,6 @@
 """The public suffix list (tldextract's bundled snapshot: never fetched, nothing cached on disk), the one
 authority on which endings make a domain."""
+
 import tldextract
 
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)

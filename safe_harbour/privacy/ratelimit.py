@@ -5,11 +5,12 @@ token from its address's bucket and one from its conversation's bucket. The buck
 process (one process per Rasa server; several replicas each keep their own). At most `max_keys` buckets are
 kept per limit; the least recently used are forgotten first, so memory stays bounded under a flood.
 """
+
 import math
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable, Optional, Text
+from collections.abc import Callable
 
 from safe_harbour import settings
 
@@ -22,10 +23,10 @@ class TokenBuckets:
         self.rate = per_minute / 60.0
         self.max_keys = max_keys
         self.clock = clock
-        self._buckets: "OrderedDict[Text, list]" = OrderedDict()
+        self._buckets: OrderedDict[str, list] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, key: Text) -> float:
+    def take(self, key: str) -> float:
         """Take a token for `key`: 0.0 if allowed, else the seconds until one is available."""
         if self.capacity <= 0:
             return 0.0
@@ -47,14 +48,14 @@ class TokenBuckets:
 class MessageRateLimiter:
     """Per-address and per-conversation limits, from settings unless given."""
 
-    def __init__(self, per_sender: Optional[int] = None, per_ip: Optional[int] = None):
+    def __init__(self, per_sender: int | None = None, per_ip: int | None = None):
         self.senders = TokenBuckets(settings.RATE_LIMIT_SENDER_PER_MINUTE if per_sender is None else per_sender)
         self.addresses = TokenBuckets(settings.RATE_LIMIT_IP_PER_MINUTE if per_ip is None else per_ip)
 
-    def check_address(self, address: Optional[Text]) -> int:
+    def check_address(self, address: str | None) -> int:
         """Seconds to wait before this address may send (0: go ahead). Takes a token when allowed."""
         return math.ceil(self.addresses.take(address or "unknown"))
 
-    def check_sender(self, sender: Text) -> int:
+    def check_sender(self, sender: str) -> int:
         """Seconds to wait before this conversation may send (0: go ahead). Takes a token when allowed."""
         return math.ceil(self.senders.take(sender))

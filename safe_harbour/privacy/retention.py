@@ -15,10 +15,11 @@ database yet), 1 the database could not be reached or changed, 2 the settings or
 A relative SQLite path (sqlite:///var/tracker.db) is taken relative to the project folder, as the server
 scripts use it, so cron may run the command from any folder.
 """
+
 import argparse
 import sys
 import time
-from typing import Any, List, Optional, Text
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -31,12 +32,12 @@ DAY_SECONDS = 24 * 60 * 60
 
 
 class RetentionError(Exception):
-    def __init__(self, message: Text, code: int):
+    def __init__(self, message: str, code: int):
         super().__init__(message)
         self.code = code
 
 
-def tracker_store_url(url: Optional[Text] = None) -> sa.engine.URL:
+def tracker_store_url(url: str | None = None) -> sa.engine.URL:
     """The SQLAlchemy URL of the tracker store, with relative SQLite paths resolved in the project."""
     import os
 
@@ -45,8 +46,8 @@ def tracker_store_url(url: Optional[Text] = None) -> sa.engine.URL:
         raise RetentionError("TRACKER_STORE_URL is not set (see .env.example).", 2)
     try:
         parsed = make_url(raw)
-    except ArgumentError:
-        raise RetentionError("TRACKER_STORE_URL is not a database URL.", 2)
+    except ArgumentError as error:
+        raise RetentionError("TRACKER_STORE_URL is not a database URL.", 2) from error
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         import pathlib
 
@@ -56,8 +57,9 @@ def tracker_store_url(url: Optional[Text] = None) -> sa.engine.URL:
     return parsed
 
 
-def delete_old_conversations(url: sa.engine.URL, days: float, dry_run: bool = False,
-                             sender_prefix: Optional[Text] = None, now: Optional[float] = None) -> dict:
+def delete_old_conversations(
+    url: sa.engine.URL, days: float, dry_run: bool = False, sender_prefix: str | None = None, now: float | None = None
+) -> dict:
     """Delete events older than `days`; returns counts (events, conversations removed entirely)."""
     if days <= 0:
         raise RetentionError("The retention period must be a positive number of days.", 2)
@@ -84,9 +86,11 @@ def delete_old_conversations(url: sa.engine.URL, days: float, dry_run: bool = Fa
         with engine.begin() as connection:
             senders = sa.select(events.c.sender_id).where(old).distinct().subquery()
             # Conversations with nothing newer than the cut-off: removed entirely by this run.
-            newer = sa.select(events.c.sender_id).where(
-                sa.and_(events.c.sender_id == senders.c.sender_id, events.c.timestamp >= cutoff)
-            ).exists()
+            newer = (
+                sa.select(events.c.sender_id)
+                .where(sa.and_(events.c.sender_id == senders.c.sender_id, events.c.timestamp >= cutoff))
+                .exists()
+            )
             conversations = connection.execute(
                 sa.select(sa.func.count()).select_from(senders).where(~newer)
             ).scalar_one()
@@ -99,17 +103,24 @@ def delete_old_conversations(url: sa.engine.URL, days: float, dry_run: bool = Fa
         engine.dispose()
 
 
-def main(argv: Optional[List[Text]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m safe_harbour.privacy.retention",
         description="Delete conversations older than the retention period from the tracker store.",
     )
-    parser.add_argument("--days", type=float, default=None,
-                        help=f"retention period in days (default RETENTION_DAYS, now {settings.RETENTION_DAYS})")
+    parser.add_argument(
+        "--days",
+        type=float,
+        default=None,
+        help=f"retention period in days (default RETENTION_DAYS, now {settings.RETENTION_DAYS})",
+    )
     parser.add_argument("--url", default=None, help="database URL (default TRACKER_STORE_URL)")
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted; delete nothing")
-    parser.add_argument("--sender-prefix", default=None,
-                        help="only conversations whose id starts with this (for tests and staged clean-ups)")
+    parser.add_argument(
+        "--sender-prefix",
+        default=None,
+        help="only conversations whose id starts with this (for tests and staged clean-ups)",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
@@ -127,8 +138,10 @@ def main(argv: Optional[List[Text]] = None) -> int:
         return 1
     verb = "would delete" if args.dry_run else "deleted"
     note = f" ({result['note']})" if result.get("note") else ""
-    print(f"retention: {verb} {result['events']} events older than {days:g} days; "
-          f"{result['conversations']} conversations removed entirely{note}.")
+    print(
+        f"retention: {verb} {result['events']} events older than {days:g} days; "
+        f"{result['conversations']} conversations removed entirely{note}."
+    )
     return 0
 
 

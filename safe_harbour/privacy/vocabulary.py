@@ -3,22 +3,21 @@
 
 A word counts only when it occurs more than once: a rare dialect word can also be a first name (Tunisian "زيد",
 "more", is the name Zaid), and when in doubt the guard removes rather than keeps."""
+
 import functools
 import re
 from collections import Counter
-from typing import FrozenSet, Text
 
 import yaml
 
 from safe_harbour import settings
 from safe_harbour.text.arabic import normalize_letters
 
-
 MIN_OCCURRENCES = 2
 
 
-@functools.lru_cache(maxsize=None)
-def training_vocabulary(language: Text) -> FrozenSet[Text]:
+@functools.cache
+def training_vocabulary(language: str) -> frozenset[str]:
     """The words of data/*/nlu.<language>.yml seen at least MIN_OCCURRENCES times, lower case, Arabic letters
     unified."""
     words: Counter = Counter()
@@ -35,7 +34,7 @@ def training_vocabulary(language: Text) -> FrozenSet[Text]:
     return frozenset(word for word, count in words.items() if count >= MIN_OCCURRENCES)
 
 
-def is_known_word(word: Text, language: Text) -> bool:
+def is_known_word(word: str, language: str) -> bool:
     """The word occurs in the training examples of `language` ("en", "ar", "ar-latn")."""
     word = re.sub(r"['’]s$", "", word.lower()).strip("'’-")  # "Instagram's" is "instagram"
     return normalize_letters(word) in training_vocabulary(language)

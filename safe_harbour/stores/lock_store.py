@@ -20,15 +20,16 @@ endpoints (the production layout's endpoints file):
       key_prefix: safeharbour         # optional, letters and digits
       poll_seconds: 0.02              # optional: how often a waiting turn checks the queue (Rasa: 1 s)
 """
+
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
-from typing import AsyncGenerator, Callable, Optional, Text, Tuple, TypeVar
+from typing import TypeVar
 
 import redis
-
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import (
     DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX,
@@ -49,7 +50,7 @@ DEFAULT_CONNECT_TIMEOUT_SECONDS = 1.0
 Result = TypeVar("Result")
 # A change of a conversation's queue: gets the stored lock (None: no queue) and returns the lock to store
 # (None or no tickets: delete it) and what the caller gets back.
-Change = Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]
+Change = Callable[[TicketLock | None], tuple[TicketLock | None, Result]]
 
 
 class AtomicRedisLockStore(RedisLockStore):
@@ -68,7 +69,7 @@ class AtomicRedisLockStore(RedisLockStore):
         self.local_locks = InMemoryLockStore()
         self.redis_reachable = True
 
-    def _change(self, conversation_id: Text, change: Change) -> Result:
+    def _change(self, conversation_id: str, change: Change[Result]) -> Result:
         key = self.key_prefix + conversation_id
 
         def attempt(pipe: redis.client.Pipeline) -> Result:
@@ -83,8 +84,8 @@ class AtomicRedisLockStore(RedisLockStore):
 
         return self.red.transaction(attempt, key, value_from_callable=True)
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        def take_next(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def take_next(lock: TicketLock | None) -> tuple[TicketLock, int]:
             lock = lock or self.create_lock(conversation_id)
             return lock, lock.issue_ticket(lock_lifetime)
 
@@ -93,21 +94,21 @@ class AtomicRedisLockStore(RedisLockStore):
         except redis.RedisError as error:
             raise LockError(f"Error while acquiring lock: {error}") from error
 
-    def update_lock(self, conversation_id: Text) -> None:
-        def drop_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+    def update_lock(self, conversation_id: str) -> None:
+        def drop_expired(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_expired_tickets()
             return lock, None
 
         self._change(conversation_id, drop_expired)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         self.cleanup(conversation_id, ticket_number)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Returns the ticket; the queue is deleted in the same step when no other ticket is in it."""
 
-        def return_ticket(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+        def return_ticket(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
                 lock.remove_ticket_for(ticket_number)
             return lock, None
@@ -117,9 +118,9 @@ class AtomicRedisLockStore(RedisLockStore):
     @asynccontextmanager
     async def lock(
         self,
-        conversation_id: Text,
+        conversation_id: str,
         lock_lifetime: float = LOCK_LIFETIME,
-        wait_time_in_seconds: Optional[float] = None,
+        wait_time_in_seconds: float | None = None,
     ) -> AsyncGenerator[TicketLock, None]:
         wait = self.poll_seconds if wait_time_in_seconds is None else wait_time_in_seconds
         try:
@@ -139,11 +140,13 @@ class AtomicRedisLockStore(RedisLockStore):
                 # The turn is done and saved; its ticket expires by itself after the lock lifetime.
                 self._note_reachable(False, error)
 
-    def _note_reachable(self, reachable: bool, error: Optional[Exception] = None) -> None:
+    def _note_reachable(self, reachable: bool, error: Exception | None = None) -> None:
         if reachable != self.redis_reachable:
             if reachable:
                 logger.warning("Lock store: Redis answers again; turns are queued in Redis again.")
             else:
-                logger.error(f"Lock store: Redis cannot be reached ({type(error).__name__}); each server "
-                             f"now queues its own turns until it answers again.")
+                logger.error(
+                    f"Lock store: Redis cannot be reached ({type(error).__name__}); each server "
+                    f"now queues its own turns until it answers again."
+                )
         self.redis_reachable = reachable

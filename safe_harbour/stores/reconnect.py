@@ -16,10 +16,12 @@ endpoints:
       url: ${TRACKER_STORE_URL}
       retry_seconds: 20       # optional
 """
+
 import asyncio
 import logging
 import time
-from typing import Any, Awaitable, Callable, Optional, Text, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -37,10 +39,11 @@ Result = TypeVar("Result")
 def connection_broke(error: Exception) -> bool:
     """The database could not be reached or dropped the connection (not a bad statement)."""
     return isinstance(error, sa.exc.OperationalError) or (
-        isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated)
+        isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated
+    )
 
 
-class ReconnectingSQL:
+class ReconnectingSQL(SQLTrackerStore):
     """Mixin for an SQLTrackerStore (Rasa's or a subclass): retries `_retrieve` and `save` on a broken connection.
     SQLAlchemy drops the pool's dead connections when it sees one, so a retry opens a fresh one."""
 
@@ -48,10 +51,10 @@ class ReconnectingSQL:
         super().__init__(*args, **kwargs)
         self.retry_seconds = float(retry_seconds)
 
-    async def _retrieve(self, sender_id: Text,
-                        fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        return await self._retrying(lambda: super(ReconnectingSQL, self)._retrieve(
-            sender_id, fetch_events_from_all_sessions))
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        return await self._retrying(
+            lambda: super(ReconnectingSQL, self)._retrieve(sender_id, fetch_events_from_all_sessions)
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._retrying(lambda: super(ReconnectingSQL, self).save(tracker))
@@ -66,8 +69,10 @@ class ReconnectingSQL:
                 if not connection_broke(error) or time.monotonic() + wait > deadline:
                     raise
                 # The error's text can quote the statement's parameters (what a family typed): type only.
-                logger.warning(f"Tracker store: the database connection broke ({type(error.orig).__name__}); "
-                               f"retrying in {wait:.1f} s.")
+                logger.warning(
+                    f"Tracker store: the database connection broke ({type(error.orig).__name__}); "
+                    f"retrying in {wait:.1f} s."
+                )
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, LONGEST_WAIT_SECONDS)
 

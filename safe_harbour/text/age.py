@@ -3,8 +3,8 @@
 Only the band is ever kept (the triage card's `age_band` slot, set by safe_harbour.core.triage_policy), never
 the age or the words.
 """
+
 import re
-from typing import Optional
 
 from safe_harbour.text.arabic import normalize_letters
 
@@ -13,7 +13,7 @@ AGE_BANDS = ("under 13", "13-15", "16-17", "18+")
 _MAX_CHILD_AGE_READ = 25  # a larger number next to "years old" is probably the parent, not the child
 
 
-def age_band(age: int) -> Optional[str]:
+def age_band(age: int) -> str | None:
     if age < 1 or age > _MAX_CHILD_AGE_READ:
         return None
     if age < 13:
@@ -40,15 +40,17 @@ _AGE_PATTERNS = [
     # Arabic (after letter normalisation): "عمرها ١٤", "عمره 13 سنه", "عمرها تقريبا 14"
     re.compile(r"عمر[\u0621-\u064A]{0,3}\s+(?:[\u0621-\u064A]+\s+)?(\d{1,2})(?!\d)"),
     # "عندها 14 سنه", "بنتي 13 سنه", "ابني عنده ١٢ سنة"
-    re.compile(r"(?:عند[\u0621-\u064A]{0,2}|بنت[\u0621-\u064A]{0,2}|ابن[\u0621-\u064A]{0,2}|ولد[\u0621-\u064A]{0,2})"
-               r"\s+(\d{1,2})\s*(?:سنه|سنين|سنوات|عام|عاما)"),
+    re.compile(
+        r"(?:عند[\u0621-\u064A]{0,2}|بنت[\u0621-\u064A]{0,2}|ابن[\u0621-\u064A]{0,2}|ولد[\u0621-\u064A]{0,2})"
+        r"\s+(\d{1,2})\s*(?:سنه|سنين|سنوات|عام|عاما)"
+    ),
     # Arabizi: "3omrha 13", "3omro 14 sana", "3andaha 12 sana"
     re.compile(r"\b3omr[a-z]{0,4}\s+(?:[a-z]+\s+)?(\d{1,2})\b", re.I),
     re.compile(r"\b(\d{1,2})\s*(?:sana|sneen|snin|sanawat)\b", re.I),
 ]
 
 
-def detect_age_band(text: str) -> Optional[str]:
+def detect_age_band(text: str) -> str | None:
     """The age band of the first age stated in a message, or None."""
     text = normalize_letters(text or "")
     for pattern in _AGE_PATTERNS:

@@ -5,19 +5,38 @@ alef maksura or ya, with tatweel stretching or diacritics, with Arabic-Indic or 
 and with the one-letter prefixes (و ب ل ف ك) and the article (ال) glued to the word.
 The model sees one canonical form of each word.
 """
+
 import re
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3\u06FA-\u06FF]")
 
 _CHAR_MAP = str.maketrans(
     {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-        "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ې": "ي",
+        "ئ": "ي",
         "ؤ": "و",
-        "ة": "ه", "ۀ": "ه", "ە": "ه",
-        "ک": "ك", "ڪ": "ك", "گ": "ك",
-        "پ": "ب", "چ": "ج", "ڤ": "ف", "ژ": "ز",
-        "،": ",", "؛": ";", "؟": "?", "٪": "%",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ک": "ك",
+        "ڪ": "ك",
+        "گ": "ك",
+        "پ": "ب",
+        "چ": "ج",
+        "ڤ": "ف",
+        "ژ": "ز",
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        "٪": "%",
         # Arabic-Indic and Extended Arabic-Indic (Persian/Urdu) digits.
         **{chr(0x0660 + d): str(d) for d in range(10)},
         **{chr(0x06F0 + d): str(d) for d in range(10)},
@@ -28,8 +47,27 @@ _CHAR_MAP = str.maketrans(
 _DIACRITICS = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
 
 # Conjunction/preposition letters that attach to the next word, optionally followed by the article.
-_PREFIXES = ["وبال", "فبال", "ولل", "فلل", "وال", "بال", "فال", "كال", "لل", "ال", "وب", "ول", "وف", "فب", "فل",
-             "و", "ب", "ل", "ف"]
+_PREFIXES = [
+    "وبال",
+    "فبال",
+    "ولل",
+    "فلل",
+    "وال",
+    "بال",
+    "فال",
+    "كال",
+    "لل",
+    "ال",
+    "وب",
+    "ول",
+    "وف",
+    "فب",
+    "فل",
+    "و",
+    "ب",
+    "ل",
+    "ف",
+]
 # A stem shorter than this is more likely a whole word that merely starts with the letter
 # (e.g. "بنت", "ولد", "فيه") than a prefixed word, so it is left alone.
 _MIN_STEM = 3
@@ -49,7 +87,7 @@ def prefix_stems(word: str) -> list:
     """
     stems = []
     for prefix in sorted(_PREFIXES, key=len):
-        stem = word[len(prefix):]
+        stem = word[len(prefix) :]
         if word.startswith(prefix) and len(stem) >= _MIN_STEM and stem not in stems:
             stems.append(stem)
     return stems

@@ -4,10 +4,10 @@ The script decides for Arabic letters; for Latin letters, Arabizi (Arabic typed 
 such as 3 = ع, 7 = ح) is told from English by marker words and by digits used as letters. A message that
 gives no clear signal ("ok", "1", an emoji) returns None, so the conversation keeps its current language.
 """
+
 import functools
 import pathlib
 import re
-from typing import Dict, Optional
 
 import yaml
 
@@ -32,7 +32,7 @@ _MIN_ENGLISH_MARKERS = 2
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> Dict[str, dict]:
+def _lexicon() -> dict[str, dict]:
     with open(LEXICON_PATH, encoding="utf-8") as f:
         languages = yaml.safe_load(f)["languages"]
     for spec in languages.values():
@@ -56,21 +56,17 @@ def is_arabizi_token(token: str) -> bool:
     return bool(_DIGIT_INSIDE.search(token) or _DIGIT_FIRST.match(token) or _DIGIT_LAST.match(token))
 
 
-def requested_language(text: str) -> Optional[str]:
+def requested_language(text: str) -> str | None:
     """The language a short message explicitly asks to switch to, if exactly one."""
     canonical = _canonical(text)
     if not canonical or len(canonical.split()) > _MAX_SWITCH_WORDS:
         return None
     padded = f" {canonical} "
-    asked = {
-        code
-        for code, spec in _lexicon().items()
-        if any(f" {phrase} " in padded for phrase in spec["switch_to"])
-    }
+    asked = {code for code, spec in _lexicon().items() if any(f" {phrase} " in padded for phrase in spec["switch_to"])}
     return asked.pop() if len(asked) == 1 else None
 
 
-def detect_language(text: str) -> Optional[str]:
+def detect_language(text: str) -> str | None:
     """The language code ("en", "ar", ...) a message is written in, or None when it gives no clear signal."""
     if not text or text.startswith("/"):
         return None
@@ -92,13 +88,11 @@ def detect_language(text: str) -> Optional[str]:
 
     # Latin letters: Arabizi (marker words, digits as letters) against English (function words).
     english = sum(1 for w in latin_words if w in _lexicon()["en"]["latin_markers"])
-    arabizi = sum(
-        1 for w in latin_words if w in _lexicon()["ar"]["latin_markers"] or is_arabizi_token(w)
-    )
+    arabizi = sum(1 for w in latin_words if w in _lexicon()["ar"]["latin_markers"] or is_arabizi_token(w))
     scores["ar"] += arabizi if arabizi >= english else 0
     scores["en"] += english
 
-    best = max(scores, key=scores.get)
+    best = max(scores, key=scores.__getitem__)
     if scores[best] == 0:
         return None
     if best == "en" and scores["en"] < _MIN_ENGLISH_MARKERS:

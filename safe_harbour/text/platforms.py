@@ -2,19 +2,25 @@
 
 Only the platform ids are kept (the `platforms` slot, set by safe_harbour.core.triage_policy).
 """
+
 import re
-from typing import Dict, List
 
 from safe_harbour.text.arabic import normalize_letters
 
 # Platforms, from a fixed list: id -> Latin words (whole words), Arabic stems (after normalisation).
-PLATFORMS: Dict[str, Dict[str, List[str]]] = {
-    "instagram": {"latin": ["instagram", "insta", "instgram", "instagrm"], "ar": ["انستغرام", "انستقرام", "انستجرام", "انستا", "انستكرام"]},
+PLATFORMS: dict[str, dict[str, list[str]]] = {
+    "instagram": {
+        "latin": ["instagram", "insta", "instgram", "instagrm"],
+        "ar": ["انستغرام", "انستقرام", "انستجرام", "انستا", "انستكرام"],
+    },
     "snapchat": {"latin": ["snapchat", "snap chat", "snap"], "ar": ["سناب شات", "سنابشات", "سناب"]},
     "tiktok": {"latin": ["tiktok", "tik tok", "tik-tok"], "ar": ["تيك توك", "تيكتوك", "تك توك", "تكتوك"]},
     "facebook": {"latin": ["facebook", "fb"], "ar": ["فيسبوك", "فيس بوك", "فيس"]},
     "messenger": {"latin": ["messenger"], "ar": ["ماسنجر", "مسنجر"]},
-    "whatsapp": {"latin": ["whatsapp", "whats app", "whatsap", "watsapp", "watsap"], "ar": ["واتساب", "واتس اب", "واتس اپ", "واتس"]},
+    "whatsapp": {
+        "latin": ["whatsapp", "whats app", "whatsap", "watsapp", "watsap"],
+        "ar": ["واتساب", "واتس اب", "واتس اپ", "واتس"],
+    },
     "telegram": {"latin": ["telegram"], "ar": ["تلغرام", "تليغرام", "تليجرام", "تيليجرام", "تلجرام", "تيليغرام"]},
     "discord": {"latin": ["discord"], "ar": ["ديسكورد", "دسكورد"]},
     "x_twitter": {"latin": ["twitter"], "ar": ["تويتر"]},
@@ -27,7 +33,7 @@ PLATFORMS: Dict[str, Dict[str, List[str]]] = {
     "kik": {"latin": ["kik"], "ar": []},
 }
 # The Arabic letters left after normalisation (a character class body: f"[{ARABIC_LETTERS}]").
-ARABIC_LETTERS = "\u0621-\u064A"
+ARABIC_LETTERS = "\u0621-\u064a"
 # Arabic letters that may be glued in front of a platform name: و ف ب ل ك ع + the article ("عالسناب", "بالواتس").
 ARABIC_GLUE = r"(?:[وفبلكع]{0,2}(?:ال|لل)?)"
 
@@ -48,7 +54,7 @@ def _platform_patterns():
 _PLATFORM_PATTERNS = _platform_patterns()
 
 
-def detect_platforms(text: str) -> List[str]:
+def detect_platforms(text: str) -> list[str]:
     """Platforms from the fixed list named in a message, in list order."""
     text = normalize_letters(text or "")
     return [platform for platform, pattern in _PLATFORM_PATTERNS if pattern.search(text)]

@@ -4,6 +4,7 @@ Checks that everything naming topics agrees with topics/registry.yml and lists e
 place (exit 1), or says that all agree (exit 0). --write-console first writes the registry's labels into the
 staff console (safe_harbour/console/static/console.js).
 """
+
 import argparse
 import sys
 
@@ -26,8 +27,11 @@ def main() -> int:
     problems = disagreements()
     for problem in problems:
         print(problem)
-    print(f"{len(problems)} disagreement(s) with topics/registry.yml" if problems
-          else "Everything that names topics agrees with topics/registry.yml.")
+    print(
+        f"{len(problems)} disagreement(s) with topics/registry.yml"
+        if problems
+        else "Everything that names topics agrees with topics/registry.yml."
+    )
     return 1 if problems else 0
 
 

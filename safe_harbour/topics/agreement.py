@@ -22,11 +22,13 @@ The places, as paths from the project root:
 - code that names a topic (read from the running code): the country services shown after a topic's answer
   (safe_harbour/directory/render.py) and the guard's image-offer payload (safe_harbour/privacy/guard.py).
 """
+
 from __future__ import annotations
 
 import pathlib
 import re
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Set, Tuple
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import Any
 
 import yaml
 from rasa.shared.core.constants import DEFAULT_INTENTS
@@ -50,12 +52,12 @@ class Project:
 
     def __init__(self, root: pathlib.Path = PROJECT_ROOT) -> None:
         self.root = root
-        self._read: Dict[str, Any] = {}
+        self._read: dict[str, Any] = {}
 
     def where(self, path: pathlib.Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def files(self, pattern: str) -> List[pathlib.Path]:
+    def files(self, pattern: str) -> list[pathlib.Path]:
         return sorted(self.root.glob(pattern))
 
     def yaml(self, relative: str) -> Any:
@@ -64,12 +66,12 @@ class Project:
             self._read[relative] = _load(self.root / relative) or {}
         return self._read[relative]
 
-    def languages(self) -> List[str]:
+    def languages(self) -> list[str]:
         return list(self.yaml("lexicons/languages.yml")["languages"])
 
 
 # Intents named in Rasa's steps (rules and stories): `intent:`, and those in `or:` alternatives.
-def _step_intents(steps: Iterable[Dict[str, Any]]) -> Iterator[str]:
+def _step_intents(steps: Iterable[dict[str, Any]]) -> Iterator[str]:
     for step in steps or []:
         if "intent" in step:
             yield step["intent"]
@@ -78,116 +80,164 @@ def _step_intents(steps: Iterable[Dict[str, Any]]) -> Iterator[str]:
                 yield alternative["intent"]
 
 
-def _unknown(names: Iterable[str], topics: Registry, allowed: Set[str] = frozenset()) -> List[str]:
+def _unknown(names: Iterable[str], topics: Registry, allowed: Collection[str] = frozenset()) -> list[str]:
     return sorted({n for n in names if n not in topics and n not in allowed})
 
 
-def _rasa_intents(topics: Registry) -> Set[str]:
+def _rasa_intents(topics: Registry) -> set[str]:
     """Rasa's own intents (nlu_fallback, restart, ...), which rules and stories may name."""
     return set(DEFAULT_INTENTS) - set(topics.ids())
 
 
-def check_domain(project: Project, topics: Registry) -> List[str]:
+def check_domain(project: Project, topics: Registry) -> list[str]:
     intents = [i if isinstance(i, str) else next(iter(i)) for i in project.yaml("domain.yml").get("intents") or []]
-    return ([f"domain.yml: intents lack {t} ({REGISTRY} has it)" for t in topics.ids() if t not in intents]
-            + [f"domain.yml: intent {i} is not in {REGISTRY}" for i in _unknown(intents, topics)])
+    return [f"domain.yml: intents lack {t} ({REGISTRY} has it)" for t in topics.ids() if t not in intents] + [
+        f"domain.yml: intent {i} is not in {REGISTRY}" for i in _unknown(intents, topics)
+    ]
 
 
-def check_contract(project: Project, topics: Registry) -> List[str]:
-    contract = {t["id"]: bool(t.get("safety")) for area in project.yaml("evaluation/topics.yml").values()
-                for t in area}
+def check_contract(project: Project, topics: Registry) -> list[str]:
+    contract = {t["id"]: bool(t.get("safety")) for area in project.yaml("evaluation/topics.yml").values() for t in area}
     problems = [f"evaluation/topics.yml: topic {t} is not in {REGISTRY}" for t in contract if t not in topics]
-    problems += [f"evaluation/topics.yml: the safety topic {t} is missing from the contract, so nothing measures it"
-                 for t in topics.safety_topics() if t not in contract]
-    problems += [f"evaluation/topics.yml: {t} is {'a safety topic' if safe else 'not a safety topic'} in the "
-                 f"contract but {'not ' if safe else ''}in {REGISTRY}"
-                 for t, safe in contract.items() if t in topics and safe != topics.is_safety(t)]
+    problems += [
+        f"evaluation/topics.yml: the safety topic {t} is missing from the contract, so nothing measures it"
+        for t in topics.safety_topics()
+        if t not in contract
+    ]
+    problems += [
+        f"evaluation/topics.yml: {t} is {'a safety topic' if safe else 'not a safety topic'} in the "
+        f"contract but {'not ' if safe else ''}in {REGISTRY}"
+        for t, safe in contract.items()
+        if t in topics and safe != topics.is_safety(t)
+    ]
     return problems
 
 
-def check_examples(project: Project, topics: Registry) -> List[str]:
-    problems, covered = [], {}
+def check_examples(project: Project, topics: Registry) -> list[str]:
+    problems: list[str] = []
+    covered: dict[str, set[str]] = {}
     for path in project.files("data/*/nlu.*.yml"):
-        language = path.name[len("nlu."):-len(".yml")]
+        language = path.name[len("nlu.") : -len(".yml")]
         named = [block["intent"] for block in project.yaml(project.where(path)).get("nlu") or [] if "intent" in block]
         covered.setdefault(language, set()).update(named)
-        problems += [f"{project.where(path)}: examples for {i}, which is not in {REGISTRY}"
-                     for i in _unknown(named, topics)]
-    problems += [f"data/*/nlu.{language}.yml: no examples for {t}" for language, named in sorted(covered.items())
-                 for t in topics.ids() if t not in named]
+        problems += [
+            f"{project.where(path)}: examples for {i}, which is not in {REGISTRY}" for i in _unknown(named, topics)
+        ]
+    problems += [
+        f"data/*/nlu.{language}.yml: no examples for {t}"
+        for language, named in sorted(covered.items())
+        for t in topics.ids()
+        if t not in named
+    ]
     return problems
 
 
-def check_rules(project: Project, topics: Registry) -> List[str]:
+def check_rules(project: Project, topics: Registry) -> list[str]:
     problems, answered = [], set()
     for path in project.files("data/*/rules.yml"):
         for rule in project.yaml(project.where(path)).get("rules") or []:
             steps = rule.get("steps") or []
-            problems += [f"{project.where(path)}: rule '{rule.get('rule')}' names intent {i}, which is not in "
-                         f"{REGISTRY}" for i in _unknown(_step_intents(steps), topics, _rasa_intents(topics))]
-            answered |= {step["intent"] for step, after in zip(steps, steps[1:], strict=False)
-                         if "intent" in step and after.get("action") == f"utter_{step['intent']}"}
-    return problems + [f"data/*/rules.yml: no rule answers {t} (intent: {t}, then action: utter_{t})"
-                       for t in topics.ids() if t not in answered]
+            problems += [
+                f"{project.where(path)}: rule '{rule.get('rule')}' names intent {i}, which is not in {REGISTRY}"
+                for i in _unknown(_step_intents(steps), topics, _rasa_intents(topics))
+            ]
+            answered |= {
+                step["intent"]
+                for step, after in zip(steps, steps[1:], strict=False)
+                if "intent" in step and after.get("action") == f"utter_{step['intent']}"
+            }
+    return problems + [
+        f"data/*/rules.yml: no rule answers {t} (intent: {t}, then action: utter_{t})"
+        for t in topics.ids()
+        if t not in answered
+    ]
 
 
-def check_responses(project: Project, topics: Registry) -> List[str]:
+def check_responses(project: Project, topics: Registry) -> list[str]:
     problems, responses = [], set()
     for path in project.files("data/*/responses.yml"):
         for name, variations in (project.yaml(project.where(path)).get("responses") or {}).items():
             responses.add(name)
             payloads = {b.get("payload", "") for v in variations or [] for b in v.get("buttons") or []}
             sent = [m.group(1) for m in map(_PAYLOAD_INTENT.match, payloads) if m]
-            problems += [f"{project.where(path)}: {name} has a button sending /{i}, which is not in {REGISTRY}"
-                         for i in _unknown(sent, topics, _WIDGET_BUTTONS)]
-    return problems + [f"data/*/responses.yml: no response utter_{t}" for t in topics.ids()
-                       if f"utter_{t}" not in responses]
+            problems += [
+                f"{project.where(path)}: {name} has a button sending /{i}, which is not in {REGISTRY}"
+                for i in _unknown(sent, topics, _WIDGET_BUTTONS)
+            ]
+    return problems + [
+        f"data/*/responses.yml: no response utter_{t}" for t in topics.ids() if f"utter_{t}" not in responses
+    ]
 
 
-def check_stories(project: Project, topics: Registry) -> List[str]:
-    problems, by_language = [], {language: set() for language in project.languages()}
+def check_stories(project: Project, topics: Registry) -> list[str]:
+    problems: list[str] = []
+    by_language: dict[str, set[str]] = {language: set() for language in project.languages()}
     for path in project.files("tests/stories/**/*.yml"):
         content = project.yaml(project.where(path))
-        named = [i for story in (content.get("stories") or []) + (content.get("rules") or [])
-                 for i in _step_intents(story.get("steps"))]
-        problems += [f"{project.where(path)}: a story names intent {i}, which is not in {REGISTRY}"
-                     for i in _unknown(named, topics, _rasa_intents(topics))]
+        named = [
+            i
+            for story in (content.get("stories") or []) + (content.get("rules") or [])
+            for i in _step_intents(story.get("steps"))
+        ]
+        problems += [
+            f"{project.where(path)}: a story names intent {i}, which is not in {REGISTRY}"
+            for i in _unknown(named, topics, _rasa_intents(topics))
+        ]
         language = path.stem.rsplit("_", 1)[-1]
         if language in by_language:
             by_language[language].update(named)
-    return problems + [f"tests/stories/*_{language}.yml: no test story for {t}"
-                       for language, named in by_language.items() for t in topics.ids() if t not in named]
+    return problems + [
+        f"tests/stories/*_{language}.yml: no test story for {t}"
+        for language, named in by_language.items()
+        for t in topics.ids()
+        if t not in named
+    ]
 
 
-def check_lexicon(project: Project, topics: Registry) -> List[str]:
+def check_lexicon(project: Project, topics: Registry) -> list[str]:
     lexicon = project.yaml("lexicons/safety.yml")
     with_phrases = set(lexicon.get("topics") or {})
-    problems = [f"lexicons/safety.yml: '{key}' is not read: {REGISTRY} says it ({instead})"
-                for key, instead in (("priority", "safety_priority"), ("negatable", "negatable: true"))
-                if key in lexicon]
-    problems += [f"lexicons/safety.yml: phrases for {t}, which is not a safety topic in {REGISTRY}"
-                 for t in sorted(with_phrases) if not topics.is_safety(t)]
-    problems += [f"lexicons/safety.yml: no phrases for the emergency topic {t} (the lexicon is what makes it win "
-                 f"whatever the classifier says)" for t in topics.emergency_topics() if t not in with_phrases]
-    problems += [f"lexicons/safety.yml: no phrases for {t}, which {REGISTRY} marks negatable"
-                 for t in sorted(topics.negatable_topics()) if t not in with_phrases]
+    problems = [
+        f"lexicons/safety.yml: '{key}' is not read: {REGISTRY} says it ({instead})"
+        for key, instead in (("priority", "safety_priority"), ("negatable", "negatable: true"))
+        if key in lexicon
+    ]
+    problems += [
+        f"lexicons/safety.yml: phrases for {t}, which is not a safety topic in {REGISTRY}"
+        for t in sorted(with_phrases)
+        if not topics.is_safety(t)
+    ]
+    problems += [
+        f"lexicons/safety.yml: no phrases for the emergency topic {t} (the lexicon is what makes it win "
+        f"whatever the classifier says)"
+        for t in topics.emergency_topics()
+        if t not in with_phrases
+    ]
+    problems += [
+        f"lexicons/safety.yml: no phrases for {t}, which {REGISTRY} marks negatable"
+        for t in sorted(topics.negatable_topics())
+        if t not in with_phrases
+    ]
     return problems
 
 
-def check_config(project: Project, topics: Registry) -> List[str]:
+def check_config(project: Project, topics: Registry) -> list[str]:
     problems = []
     for component in project.yaml("config.yml").get("pipeline") or []:
         name = component["name"].rsplit(".", 1)[-1]
-        problems += [f"config.yml: {name} lists topics in '{key}', which it does not read: {REGISTRY} says which "
-                     f"topics are which; remove the list" for key, value in component.items()
-                     if isinstance(value, list) and any(v in topics for v in value)]
+        problems += [
+            f"config.yml: {name} lists topics in '{key}', which it does not read: {REGISTRY} says which "
+            f"topics are which; remove the list"
+            for key, value in component.items()
+            if isinstance(value, list) and any(v in topics for v in value)
+        ]
         fallback = component.get("fallback_intent")
         if fallback is not None and (fallback not in topics or topics.is_safety(fallback)):
             problems.append(f"config.yml: {name}'s fallback_intent {fallback} is not a non-safety topic of {REGISTRY}")
     return problems
 
 
-def check_console(project: Project, topics: Registry) -> List[str]:
+def check_console(project: Project, topics: Registry) -> list[str]:
     where = console_labels.CONSOLE_SCRIPT.as_posix()
     shown = console_labels.read((project.root / console_labels.CONSOLE_SCRIPT).read_text(encoding="utf-8"))
     if shown is None:
@@ -198,39 +248,61 @@ def check_console(project: Project, topics: Registry) -> List[str]:
     for language, labels in expected.items():
         given = shown.get(language) or {}
         problems += [f"{where}: no {language} label for {t} {fix}" for t in labels if t not in given]
-        problems += [f"{where}: the {language} label of {t} differs from {REGISTRY} {fix}"
-                     for t in labels if t in given and given[t] != labels[t]]
-        problems += [f"{where}: a {language} label for {t}, which is not a topic on the card in {REGISTRY} {fix}"
-                     for t in given if t not in labels]
+        problems += [
+            f"{where}: the {language} label of {t} differs from {REGISTRY} {fix}"
+            for t in labels
+            if t in given and given[t] != labels[t]
+        ]
+        problems += [
+            f"{where}: a {language} label for {t}, which is not a topic on the card in {REGISTRY} {fix}"
+            for t in given
+            if t not in labels
+        ]
     return problems
 
 
-def check_evaluation_sets(project: Project, topics: Registry) -> List[str]:
+def check_evaluation_sets(project: Project, topics: Registry) -> list[str]:
     paths = [project.root / "evaluation" / "dev-set.yml"] + project.files("evaluation/held-out/*.yml")
-    return [f"{project.where(path)}: messages labelled {t}, which is not in {REGISTRY}" for path in paths
-            for t in _unknown((item.get("topic") for item in _load(path) or []), topics)]
+    return [
+        f"{project.where(path)}: messages labelled {t}, which is not in {REGISTRY}"
+        for path in paths
+        for t in _unknown((item.get("topic") for item in _load(path) or []), topics)
+    ]
 
 
-def check_code(_: Project, topics: Registry) -> List[str]:
+def check_code(_: Project, topics: Registry) -> list[str]:
     from safe_harbour.directory.render import PURPOSES
     from safe_harbour.privacy.guard import OFFER_IMAGE_PAYLOAD
 
-    problems = [f"safe_harbour/directory/render.py: PURPOSES names {t}, which is not in {REGISTRY}"
-                for t in _unknown(PURPOSES, topics)]
+    problems = [
+        f"safe_harbour/directory/render.py: PURPOSES names {t}, which is not in {REGISTRY}"
+        for t in _unknown(PURPOSES, topics)
+    ]
     offered = OFFER_IMAGE_PAYLOAD.lstrip("/")
     if not topics.is_safety(offered):
-        problems.append(f"safe_harbour/privacy/guard.py: OFFER_IMAGE_PAYLOAD sends {offered}, which is not a safety "
-                        f"topic of {REGISTRY}")
+        problems.append(
+            f"safe_harbour/privacy/guard.py: OFFER_IMAGE_PAYLOAD sends {offered}, which is not a safety "
+            f"topic of {REGISTRY}"
+        )
     return problems
 
 
-CHECKS: Tuple[Callable[[Project, Registry], List[str]], ...] = (
-    check_domain, check_contract, check_examples, check_rules, check_responses, check_stories, check_lexicon,
-    check_config, check_console, check_evaluation_sets, check_code,
+CHECKS: tuple[Callable[[Project, Registry], list[str]], ...] = (
+    check_domain,
+    check_contract,
+    check_examples,
+    check_rules,
+    check_responses,
+    check_stories,
+    check_lexicon,
+    check_config,
+    check_console,
+    check_evaluation_sets,
+    check_code,
 )
 
 
-def disagreements(root: pathlib.Path = PROJECT_ROOT) -> List[str]:
+def disagreements(root: pathlib.Path = PROJECT_ROOT) -> list[str]:
     """Every place that disagrees with the registry, one line each, starting with the file."""
     project = Project(root)
     try:

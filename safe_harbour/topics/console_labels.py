@@ -2,12 +2,12 @@
 
 The console is a static page with no build step, so the labels live in a marked block of
 safe_harbour/console/static/console.js: `python -m safe_harbour.topics --write-console` writes it, and
-`python -m safe_harbour.topics` (tests/python/test_topic_registry.py) fails while it differs from the registry.
+`python -m safe_harbour.topics` (tests/python/topics/test_topic_registry.py) fails while it differs from the registry.
 """
+
 import json
 import pathlib
 import re
-from typing import Dict, Optional
 
 from safe_harbour.topics.registry import LABEL_LANGUAGES, Registry
 
@@ -16,7 +16,7 @@ _BEGIN = "  // BEGIN topic labels: written from topics/registry.yml by `python -
 _END = "  // END topic labels"
 _BLOCK = re.compile(re.escape(_BEGIN) + r"\n  var TOPIC_LABELS = (?P<labels>.*?);\n" + re.escape(_END), re.S)
 
-Labels = Dict[str, Dict[str, str]]  # language -> topic -> label
+Labels = dict[str, dict[str, str]]  # language -> topic -> label
 
 
 def labels_of(topics: Registry) -> Labels:
@@ -28,7 +28,7 @@ def block(labels: Labels) -> str:
     return f"{_BEGIN}\n  var TOPIC_LABELS = {body};\n{_END}"
 
 
-def read(script: str) -> Optional[Labels]:
+def read(script: str) -> Labels | None:
     """The labels in the script's block, or None when there is no block."""
     match = _BLOCK.search(script)
     return json.loads(match.group("labels")) if match else None

@@ -1,11 +1,11 @@
 """Fixtures that start the real servers on loopback through the project's launcher (safe_harbour.launcher,
 as `make run` does): the action server and the Rasa server with the trained model, the project's channels
 and a fresh SQLite tracker store per server."""
+
 import os
 import pathlib
 import subprocess
 from dataclasses import dataclass
-from typing import Dict
 
 import pytest
 import requests
@@ -31,14 +31,16 @@ class RunningServers:
         return self.layout.rasa[0].process
 
     def say(self, sender: str, message: str, **extra) -> list:
-        reply = requests.post(f"{self.url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": message, **extra}, timeout=60)
+        reply = requests.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message, **extra}, timeout=60
+        )
         reply.raise_for_status()
         return reply.json()
 
     def parse(self, text: str) -> dict:
-        reply = requests.post(f"{self.url}/model/parse", json={"text": text},
-                              params={"token": self.api_token}, timeout=60)
+        reply = requests.post(
+            f"{self.url}/model/parse", json={"text": text}, params={"token": self.api_token}, timeout=60
+        )
         reply.raise_for_status()
         return reply.json()
 
@@ -46,14 +48,17 @@ class RunningServers:
         self.layout.stop()
 
 
-def start_servers(tmp_dir: pathlib.Path, with_actions: bool = True, env_overrides: Dict[str, str] = None) -> RunningServers:
+def start_servers(
+    tmp_dir: pathlib.Path, with_actions: bool = True, env_overrides: dict[str, str] = None
+) -> RunningServers:
     """The action server (unless with_actions=False) and one Rasa server, started by the project's launcher
     (as `make run` does, launch checks included) with fresh SQLite stores in tmp_dir and the API token."""
     assert MODEL.exists(), "train the model first (scripts/train.sh)"
     env = {**isolated_environment(tmp_dir), "RASA_API_TOKEN": API_TOKEN, **(env_overrides or {})}
     layout = Layout(tmp_dir, env, actions=with_actions, model=str(MODEL.relative_to(PROJECT_ROOT))).start()
-    return RunningServers(layout.url, API_TOKEN, tmp_dir / "tracker.db", layout.rasa[0].log, layout,
-                          database_url=env["DATABASE_URL"])
+    return RunningServers(
+        layout.url, API_TOKEN, tmp_dir / "tracker.db", layout.rasa[0].log, layout, database_url=env["DATABASE_URL"]
+    )
 
 
 @pytest.fixture(scope="session")
@@ -61,8 +66,3 @@ def servers(tmp_path_factory) -> RunningServers:
     running = start_servers(tmp_path_factory.mktemp("servers"))
     yield running
     running.stop()
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "production: the production layout (nginx, two Rasa servers, PostgreSQL, "
-                                       "Redis); `make test-production`")

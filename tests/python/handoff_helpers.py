@@ -1,5 +1,6 @@
 """Helpers shared by the handoff tests: a throw-away PostgreSQL schema, an in-memory agent, the staff console
 alone on a loopback port, and the official-number check."""
+
 import asyncio
 import contextlib
 import os
@@ -7,7 +8,7 @@ import re
 import socket
 import threading
 import uuid
-from typing import Iterator, List, Set
+from collections.abc import Iterator
 
 import pytest
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -97,8 +98,7 @@ def console_alone(agent) -> Iterator[str]:
     thread.start()
 
     async def start():
-        server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                         access_log=False)
+        server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
         await server.startup()
         await server.before_start()  # (not after_start: the background sweep needs Sanic's own run loop)
         return server
@@ -107,6 +107,7 @@ def console_alone(agent) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+
         async def stop():
             server.close()
             await server.wait_closed()
@@ -137,7 +138,7 @@ def normalise_number(number: str) -> str:
     return re.sub(r"[\s\-.+\u200e\u200f]", "", number.translate(_DIGITS)).upper()
 
 
-def phone_like_numbers(text: str) -> List[str]:
+def phone_like_numbers(text: str) -> list[str]:
     """Every phone-like number in a text (at least two digits), ages and durations left out."""
     text = (text or "").translate(_DIGITS).replace("\u200e", "").replace("\u200f", "")
     found = []
@@ -145,7 +146,7 @@ def phone_like_numbers(text: str) -> List[str]:
         number = match.group(0).strip()
         if sum(ch.isdigit() for ch in number) < 2 and not re.search(r"[A-Z]", number):
             continue
-        if _NOT_A_PHONE_AFTER.match(text[match.end():]) or _NOT_A_PHONE_BEFORE.search(text[:match.start()]):
+        if _NOT_A_PHONE_AFTER.match(text[match.end() :]) or _NOT_A_PHONE_BEFORE.search(text[: match.start()]):
             continue
         if re.fullmatch(r"\d{1,2}-\d{1,2}", number):  # an age range ("ages 5-25")
             continue
@@ -153,7 +154,7 @@ def phone_like_numbers(text: str) -> List[str]:
     return found
 
 
-def official_numbers() -> Set[str]:
+def official_numbers() -> set[str]:
     """Every number the directory marks official: service phones, text-message numbers, emergency numbers."""
     numbers = set()
     for entry in hotlines.load().values():
@@ -170,6 +171,6 @@ def official_numbers() -> Set[str]:
     return numbers
 
 
-def unofficial_numbers_in(text: str) -> List[str]:
+def unofficial_numbers_in(text: str) -> list[str]:
     official = official_numbers()
     return [n for n in phone_like_numbers(text) if normalise_number(n) not in official]

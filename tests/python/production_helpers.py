@@ -2,6 +2,7 @@
 Rasa servers started through the project's launcher (`python -m safe_harbour.privacy.launch`) with the
 SQL tracker store and the Redis lock store, a throwaway Redis and a throwaway PostgreSQL cluster that a
 test may stop and restart (the machine's shared ones are never stopped), and queries of the events table."""
+
 import json
 import os
 import pathlib
@@ -12,7 +13,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
 from urllib.parse import urlsplit
 
 import requests
@@ -36,16 +36,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def endpoints_file(directory: pathlib.Path, lock_store: str, lock_store_url: str,
-                   tracker_store: str = PROJECT_TRACKER_STORE) -> pathlib.Path:
+def endpoints_file(
+    directory: pathlib.Path, lock_store: str, lock_store_url: str, tracker_store: str = PROJECT_TRACKER_STORE
+) -> pathlib.Path:
     """endpoints.yml's action server, an SQL tracker store (TRACKER_STORE_URL) and a Redis lock store: the
     production layout's endpoints, with Rasa's stores swapped in when measuring what the project's fix."""
     settings = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
     settings["tracker_store"] = {"type": tracker_store, "url": "${TRACKER_STORE_URL}"}
     if lock_store == RASA_LOCK_STORE:  # takes host, port and db apart
         address = urlsplit(lock_store_url)
-        settings["lock_store"] = {"type": "redis", "url": address.hostname, "port": address.port,
-                                  "db": int(address.path.strip("/") or 0)}
+        settings["lock_store"] = {
+            "type": "redis",
+            "url": address.hostname,
+            "port": address.port,
+            "db": int(address.path.strip("/") or 0),
+        }
     else:
         settings["lock_store"] = {"type": lock_store, "url": "${LOCK_STORE_REDIS_URL}"}
     path = directory / f"endpoints.{lock_store}.{tracker_store}.yml"
@@ -69,7 +74,7 @@ class ThrowawayRedis:
     def __init__(self, directory: pathlib.Path) -> None:
         self.port = free_port()
         self.directory = directory
-        self.process: Optional[subprocess.Popen] = None
+        self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -77,9 +82,22 @@ class ThrowawayRedis:
 
     def start(self) -> "ThrowawayRedis":
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
-            stdout=open(self.directory / "redis.log", "a"), stderr=subprocess.STDOUT)
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=open(self.directory / "redis.log", "a"),
+            stderr=subprocess.STDOUT,
+        )
         _wait_for(lambda: _answers_ping(self.port), "redis-server")
         return self
 
@@ -108,7 +126,7 @@ class ThrowawayPostgres:
         self.data = self.directory / "data"
 
     @staticmethod
-    def unavailable_reason() -> Optional[str]:
+    def unavailable_reason() -> str | None:
         if not (POSTGRES_BIN / "initdb").exists():
             return f"no PostgreSQL server binaries in {POSTGRES_BIN}"
         if os.geteuid() == 0 and not shutil.which("runuser"):
@@ -130,8 +148,17 @@ class ThrowawayPostgres:
         return self
 
     def start(self) -> None:
-        self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "log"), "-w",
-                  "-o", f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1", "start")
+        self._run(
+            str(POSTGRES_BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+            "start",
+        )
 
     def stop(self, mode: str = "fast") -> None:
         self._run(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
@@ -147,15 +174,17 @@ class ThrowawayPostgres:
 @dataclass
 class Layout:
     """An action server and N Rasa servers sharing one tracker store and one lock store."""
-    urls: List[str]
+
+    urls: list[str]
     tracker_store_url: str
     directory: pathlib.Path
-    processes: List[subprocess.Popen] = field(default_factory=list)
-    actions: Optional[subprocess.Popen] = None
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    actions: subprocess.Popen | None = None
 
     def say(self, server: int, sender: str, message: str, timeout: float = 60) -> requests.Response:
-        return requests.post(f"{self.urls[server]}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": message}, timeout=timeout)
+        return requests.post(
+            f"{self.urls[server]}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=timeout
+        )
 
     def stop_actions(self) -> None:
         _stop(self.actions)
@@ -164,13 +193,15 @@ class Layout:
         for process in [*self.processes, self.actions]:
             _stop(process)
 
-    def logs(self, tail: Optional[int] = 3000) -> str:
+    def logs(self, tail: int | None = 3000) -> str:
         """The servers' logs (the last `tail` characters of each; None: all of them)."""
-        return "\n".join(f"--- {path.name}\n{path.read_text()[-tail if tail else 0:]}"
-                         for path in sorted(self.directory.glob("*.log")))
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text()[-tail if tail else 0 :]}"
+            for path in sorted(self.directory.glob("*.log"))
+        )
 
 
-def _stop(process: Optional[subprocess.Popen]) -> None:
+def _stop(process: subprocess.Popen | None) -> None:
     if process and process.poll() is None:
         process.terminate()
         try:
@@ -200,9 +231,16 @@ def _wait_for(check, what: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{what} did not start in {timeout}s")
 
 
-def start_layout(directory: pathlib.Path, tracker_store_url: str, lock_store_url: str, servers: int = 2,
-                 with_actions: bool = True, lock_store: str = PROJECT_LOCK_STORE,
-                 tracker_store: str = PROJECT_TRACKER_STORE, env_overrides: Optional[Dict[str, str]] = None) -> Layout:
+def start_layout(
+    directory: pathlib.Path,
+    tracker_store_url: str,
+    lock_store_url: str,
+    servers: int = 2,
+    with_actions: bool = True,
+    lock_store: str = PROJECT_LOCK_STORE,
+    tracker_store: str = PROJECT_TRACKER_STORE,
+    env_overrides: dict[str, str] | None = None,
+) -> Layout:
     """Starts the action server and `servers` Rasa servers through the project's launcher, sharing one
     tracker store and one lock store (class paths, or RASA_*_STORE to measure Rasa's own)."""
     endpoints = endpoints_file(directory, lock_store, lock_store_url, tracker_store)
@@ -224,15 +262,36 @@ def start_layout(directory: pathlib.Path, tracker_store_url: str, lock_store_url
     try:
         if with_actions:
             layout.actions = subprocess.Popen(
-                ["rasa", "run", "actions", "--actions", "actions", "--port", str(action_port)], cwd=PROJECT_ROOT,
-                env=env, stdout=open(directory / "actions.log", "w"), stderr=subprocess.STDOUT)
+                ["rasa", "run", "actions", "--actions", "actions", "--port", str(action_port)],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=open(directory / "actions.log", "w"),
+                stderr=subprocess.STDOUT,
+            )
         for number in range(servers):
             port = free_port()
             log_path = directory / f"rasa-{number}.log"
-            layout.processes.append(subprocess.Popen(
-                ["python", "-m", "safe_harbour.privacy.launch", "--endpoints", str(endpoints),
-                 "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(port)],
-                cwd=PROJECT_ROOT, env=env, stdout=open(log_path, "w"), stderr=subprocess.STDOUT))
+            layout.processes.append(
+                subprocess.Popen(
+                    [
+                        "python",
+                        "-m",
+                        "safe_harbour.privacy.launch",
+                        "--endpoints",
+                        str(endpoints),
+                        "--credentials",
+                        "credentials.yml",
+                        "--interface",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                    ],
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    stdout=open(log_path, "w"),
+                    stderr=subprocess.STDOUT,
+                )
+            )
             layout.urls.append(f"http://127.0.0.1:{port}")
         for url, process in zip(layout.urls, layout.processes, strict=True):
             wait_until_up(f"{url}/webhooks/rest/", process, layout)
@@ -244,30 +303,35 @@ def start_layout(directory: pathlib.Path, tracker_store_url: str, lock_store_url
     return layout
 
 
-def stored_events(tracker_store_url: str, sender: str) -> List[dict]:
+def stored_events(tracker_store_url: str, sender: str) -> list[dict]:
     """The conversation's events in the order the tracker store keeps them (its id column)."""
     engine = sa.create_engine(tracker_store_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-                                      {"sender": sender}).fetchall()
+            rows = connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"), {"sender": sender}
+            ).fetchall()
     finally:
         engine.dispose()
     return [json.loads(row[0]) for row in rows]
 
 
-def stored_user_texts(tracker_store_url: str, sender: str) -> List[str]:
+def stored_user_texts(tracker_store_url: str, sender: str) -> list[str]:
     return [event.get("text") for event in stored_events(tracker_store_url, sender) if event["event"] == "user"]
 
 
-def count_user_turns(tracker_store_url: str, sender_prefix: str) -> Dict[str, int]:
+def count_user_turns(tracker_store_url: str, sender_prefix: str) -> dict[str, int]:
     """User turns stored per conversation whose id starts with `sender_prefix`."""
     engine = sa.create_engine(tracker_store_url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(sa.text(
-                "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' AND sender_id LIKE :prefix "
-                "GROUP BY sender_id"), {"prefix": sender_prefix + "%"}).fetchall()
+            rows = connection.execute(
+                sa.text(
+                    "SELECT sender_id, count(*) FROM events WHERE type_name = 'user' AND sender_id LIKE :prefix "
+                    "GROUP BY sender_id"
+                ),
+                {"prefix": sender_prefix + "%"},
+            ).fetchall()
     finally:
         engine.dispose()
     return {sender: count for sender, count in rows}
@@ -276,6 +340,7 @@ def count_user_turns(tracker_store_url: str, sender_prefix: str) -> Dict[str, in
 @dataclass
 class PairReport:
     """What `send_pairs` saw: turns sent, acknowledged (HTTP 200), stored, lost and interleaved."""
+
     pairs: int = 0
     sent: int = 0
     acknowledged: int = 0
@@ -288,9 +353,11 @@ class PairReport:
     seconds: float = 0.0
 
     def line(self) -> str:
-        return (f"pairs {self.pairs}: sent {self.sent}, acknowledged {self.acknowledged}, errors {self.errors}, "
-                f"stored {self.stored}, lost {self.lost}, interleaved {self.interleaved}, "
-                f"reordered {self.reordered} of {self.staggered} staggered pairs ({self.seconds:.0f} s)")
+        return (
+            f"pairs {self.pairs}: sent {self.sent}, acknowledged {self.acknowledged}, errors {self.errors}, "
+            f"stored {self.stored}, lost {self.lost}, interleaved {self.interleaved}, "
+            f"reordered {self.reordered} of {self.staggered} staggered pairs ({self.seconds:.0f} s)"
+        )
 
 
 PAIR_MESSAGES = ("how do I get the picture taken down from the site", "should we go to the police about it")
@@ -299,7 +366,7 @@ PAIR_MESSAGES = ("how do I get the picture taken down from the site", "should we
 STAGGER_SECONDS = 0.05
 
 
-def interleaved_turns(events: List[dict]) -> int:
+def interleaved_turns(events: list[dict]) -> int:
     """User events that arrive before the previous turn ended with action_listen."""
     count, in_turn = 0, False
     for event in events:
@@ -311,7 +378,7 @@ def interleaved_turns(events: List[dict]) -> int:
     return count
 
 
-def send_pair(layout: Layout, sender: str, texts: List[str], stagger: float) -> List[int]:
+def send_pair(layout: Layout, sender: str, texts: list[str], stagger: float) -> list[int]:
     """Sends texts[i] to server i, all released at once, each `stagger` seconds after the previous one;
     returns the HTTP statuses (0: no answer)."""
     start, statuses = threading.Barrier(len(texts)), []

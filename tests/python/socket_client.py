@@ -1,14 +1,15 @@
 """A family's socket.io client for the end-to-end tests (python-socketio, long-polling: engineio 4.15's
 websocket client needs aiohttp >= 3.10 and Rasa pins 3.9; the server handles both transports the same way)."""
+
 import asyncio
 import uuid
-from typing import List, Tuple
 
 import socketio
 
 
-async def socket_conversation(url: str, messages: List[dict], wait: float = 20.0,
-                              settle: float = 0.7) -> Tuple[List[List[dict]], str]:
+async def socket_conversation(
+    url: str, messages: list[dict], wait: float = 20.0, settle: float = 0.7
+) -> tuple[list[list[dict]], str]:
     """Send each message on one socket.io session; returns the bot messages received after each, and the
     session id. `settle` is how long to wait for further bubbles of the same answer."""
     client = socketio.AsyncClient(reconnection=False)

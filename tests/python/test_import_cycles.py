@@ -2,15 +2,15 @@
 (bench/ is left out: issue 13 splits it). Imports are read from the source with ast, wherever they are in a
 file (a function-level import is still a dependency), and each points at the module it names: the
 submodule when there is one (`from safe_harbour.handoff import relay`), else the package."""
+
 import ast
 import pathlib
-from typing import Dict, List, Optional, Set
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGES = ("safe_harbour", "actions")
 
 
-def project_modules() -> Dict[str, pathlib.Path]:
+def project_modules() -> dict[str, pathlib.Path]:
     modules = {}
     for package in PACKAGES:
         for path in sorted((PROJECT_ROOT / package).rglob("*.py")):
@@ -21,10 +21,10 @@ def project_modules() -> Dict[str, pathlib.Path]:
     return modules
 
 
-def imported_modules(name: str, path: pathlib.Path, modules: Dict[str, pathlib.Path]) -> Set[str]:
+def imported_modules(name: str, path: pathlib.Path, modules: dict[str, pathlib.Path]) -> set[str]:
     """The project modules that the module ``name`` (in ``path``) imports."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: Set[str] = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -39,12 +39,12 @@ def imported_modules(name: str, path: pathlib.Path, modules: Dict[str, pathlib.P
     return {module for module in found if module in modules and module != name}
 
 
-def find_cycle(graph: Dict[str, Set[str]]) -> Optional[List[str]]:
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     """One import cycle (its modules in order, the first repeated at the end), or None."""
-    done: Set[str] = set()
+    done: set[str] = set()
     for start in sorted(graph):
-        path: List[str] = []
-        on_path: Set[str] = set()
+        path: list[str] = []
+        on_path: set[str] = set()
         stack = [(start, iter(sorted(graph[start])))]
         path.append(start)
         on_path.add(start)
@@ -56,7 +56,7 @@ def find_cycle(graph: Dict[str, Set[str]]) -> Optional[List[str]]:
                 on_path.discard(path.pop())
                 done.add(module)
             elif target in on_path:
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             elif target not in done:
                 stack.append((target, iter(sorted(graph[target]))))
                 path.append(target)
@@ -64,7 +64,7 @@ def find_cycle(graph: Dict[str, Set[str]]) -> Optional[List[str]]:
     return None
 
 
-def import_graph() -> Dict[str, Set[str]]:
+def import_graph() -> dict[str, set[str]]:
     modules = project_modules()
     return {name: imported_modules(name, path, modules) for name, path in modules.items()}
 
@@ -76,7 +76,10 @@ def test_no_module_imports_one_that_imports_it_back():
 
 def test_the_check_sees_a_cycle_and_reads_the_real_imports():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) in (
-        ["a", "b", "c", "a"], ["b", "c", "a", "b"], ["c", "a", "b", "c"])
+        ["a", "b", "c", "a"],
+        ["b", "c", "a", "b"],
+        ["c", "a", "b", "c"],
+    )
     assert find_cycle({"a": {"b"}, "b": set()}) is None
     graph = import_graph()
     assert "safe_harbour.handoff.cases" in graph["safe_harbour.console.channel"]

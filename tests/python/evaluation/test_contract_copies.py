@@ -3,6 +3,7 @@
 A helpline's clone has no `../shared/`: there this check is skipped (with the reason printed by `-rs`) and
 every other test runs on the repository's own copies.
 """
+
 import pytest
 
 from safe_harbour.evaluation.sets import DEV_SET_PATH, SHARED_DIR, TOPICS_PATH
