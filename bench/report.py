@@ -1,7 +1,9 @@
-"""Writes bench/results.md, bench/results.json and the plots from the figures bench/run.py measured."""
+"""Writes bench/results.md, bench/results.json and the plots from the figures the phases measured (bench/run.py)."""
 import json
 import pathlib
 from typing import Any, Dict, List, Optional
+
+from settings import DEFAULT_TUNED, TARGETS, TUNE_100_S, TUNE_CLOSED_S
 
 NAMES = {"project": "this project", "default": "Rasa default pipeline"}
 
@@ -38,15 +40,11 @@ def _met(ok: Optional[bool]) -> str:
 
 
 def targets(r: dict) -> List[dict]:
-    from run import TARGETS  # noqa: E402
-
     stacks, training, dev = r.get("stacks", {}), r.get("training", {}), r.get("dev_set", {})
     rows = []
     sat = {n: _get(stacks, n, "saturation", "throughput_per_s") for n in NAMES}
     ratio = sat["project"] / sat["default"] if sat["project"] and sat["default"] else None
     tuning = r.get("tuning", {})
-    from run import DEFAULT_TUNED  # noqa: E402
-
     tuned_project = {k: v for k, v in tuning.items() if "saturation" in v and k != DEFAULT_TUNED}
     best = max(tuned_project.items(), key=lambda kv: kv[1]["saturation"]["throughput_per_s"]) if tuned_project else None
     default_tuned = _get(tuning, DEFAULT_TUNED, "saturation", "throughput_per_s")
@@ -206,6 +204,12 @@ def _dev_rows(dev: dict) -> List[str]:
     return lines
 
 
+def _phases_run(r: dict) -> str:
+    """Which phase's figures come from when: a run of some phases keeps the others' from the previous run."""
+    return "; ".join(f"{name} {p['finished_at']}{' (--quick)' if p.get('quick') else ''}"
+                     for name, p in r.get("phases_run", {}).items()) or "n/a"
+
+
 def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
     m = r["machine"]
     stacks, training, dev = r.get("stacks", {}), r.get("training", {}), r.get("dev_set", {})
@@ -230,6 +234,7 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
         f"{r.get('data', {}).get('full', '?')} training examples (half-data runs: {r.get('data', {}).get('half', '?')}) |",
         f"| load average (1/5/15 min) | start {r['loadavg_start']}, end {r['loadavg_end']} (the end includes the "
         f"benchmark's own last phase) |",
+        f"| phases (when each last ran) | {_phases_run(r)} |",
         "",
         "The load average counts everything on the machine, including other jobs running at the same time. "
         "The load tables give, per phase, the CPU the Rasa server used (`server cores`: CPU seconds per second, "
@@ -387,8 +392,12 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
             L.append(f"| {label} | {v['start_s']} | {v['rss_at_rest_mb']['rasa']} | {_f(a['p50_ms'])} | "
                      f"{_f(a['p95_ms'])} | {_f(a['p99_ms'])} | {a['errors']} | **{c['throughput_per_s']}** | "
                      f"{c['server_cores']['rasa']} | {_f(c.get('server_cpu_wait_share'), 2)} |")
-    if r.get("failed_steps"):
-        L += ["", "## Failed steps", ""] + [f"- {k}: `{v}`" for k, v in r["failed_steps"].items()]
+    if r.get("production"):
+        L += ["", "## 6. Production layout (1, 2, 3 Rasa servers behind nginx)", "",
+              f"Not measured: {r['production']['skipped']}." if r["production"].get("skipped") else
+              "(no figures)"]
+    if r.get("failed_phases"):
+        L += ["", "## Failed phases", ""] + [f"- {k}: `{v}`" for k, v in r["failed_phases"].items()]
     L += ["", "## Notes", "",
           "- The per-IP and per-conversation rate limits are switched off for the benchmark "
           "(`RATE_LIMIT_IP_PER_MINUTE=0`, `RATE_LIMIT_SENDER_PER_MINUTE=0`): all load comes from one loopback "
@@ -402,9 +411,8 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
 
 
 def tuning_seconds(r: dict):
-    from run import TUNE_100_S, TUNE_CLOSED_S
-
-    return (4, 4) if r.get("quick") else (TUNE_100_S, TUNE_CLOSED_S)
+    quick = r.get("phases_run", {}).get("variants", {}).get("quick", r.get("quick"))
+    return (4, 4) if quick else (TUNE_100_S, TUNE_CLOSED_S)
 
 
 def write(results: dict, out: pathlib.Path) -> None:
