@@ -392,8 +392,9 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
             L.append(f"| {label} | {v['start_s']} | {v['rss_at_rest_mb']['rasa']} | {_f(a['p50_ms'])} | "
                      f"{_f(a['p95_ms'])} | {_f(a['p99_ms'])} | {a['errors']} | **{c['throughput_per_s']}** | "
                      f"{c['server_cores']['rasa']} | {_f(c.get('server_cpu_wait_share'), 2)} |")
+    L += _store_section(r.get("tracker_store"))
     if r.get("production"):
-        L += ["", "## 6. Production layout (1, 2, 3 Rasa servers behind nginx)", "",
+        L += ["", "## 7. Production layout (1, 2, 3 Rasa servers behind nginx)", "",
               f"Not measured: {r['production']['skipped']}." if r["production"].get("skipped") else
               "(no figures)"]
     if r.get("failed_phases"):
@@ -408,6 +409,51 @@ def markdown(r: dict, plots: Dict[str, Optional[str]]) -> str:
           "loads models from `models/`), and removed afterwards.",
           ""]
     return "\n".join(L)
+
+
+STORE_ROWS = [
+    ("SQL statements: retrieve / save",
+     lambda m: f"{_f(m.get('retrieve_statements'), 0)} / {_f(m.get('save_statements'), 0)}"),
+    ("commits", lambda m: _f(m.get("save_commits", 0) + m.get("retrieve_commits", 0), 0)),
+    ("time in SQL statements (ms)", lambda m: _f(m.get("retrieve_sql_ms", 0) + m.get("save_sql_ms", 0), 2)),
+    ("retrieve, whole (ms)", lambda m: _f(m.get("retrieve_ms"), 1)),
+    ("save, whole, incl. commit (ms)", lambda m: _f(m.get("save_ms"), 1)),
+    ("whole message (ms)", lambda m: _f(m.get("message_ms"), 1)),
+]
+
+
+def _store_section(store: Optional[dict]) -> List[str]:
+    """Section 6: what a message costs in the tracker store, Rasa's SQLTrackerStore against the project's."""
+    if not store:
+        return []
+    L = ["", "## 6. Saving and loading the conversation (tracker store)", "",
+         "In process: this project's model in a Rasa Agent with the action server, conversations of 50 messages "
+         "(English and Arabic, one message at a time), each store on a fresh database; SQL statements and commits "
+         "counted by SQLAlchemy's engine events, retrieve and save timed whole (Python, SQL, commit). Median "
+         "over the conversations at message 1 and at message 50. Rasa's SQLTrackerStore as endpoints.yml "
+         "configured it before; the project's is `safe_harbour/stores/tracker_store.py`.", ""]
+    for database, stores in store.get("in_process", {}).items():
+        labels = list(stores)
+        L += [f"**{database}**", "",
+              "| per message | " + " | ".join(f"{label}: message {n}" for n in (1, 50) for label in labels) + " |",
+              "|---|" + "---|" * (2 * len(labels))]
+        for row_label, cell in STORE_ROWS:
+            L.append(f"| {row_label} | " + " | ".join(cell(stores[label][f"message_{n}"])
+                                                     for n in (1, 50) for label in labels) + " |")
+        L.append("")
+    served = store.get("served", {})
+    if served:
+        L += ["Served (the Rasa server with each store, same run): closed loop of "
+              "50 conversations, and one conversation of 50 messages at a time with no other load.", "",
+              "| database | store | saturation /s | p50 ms | p95 ms | errors | message 1 ms | message 50 ms |",
+              "|---|---|---|---|---|---|---|---|"]
+        for database, stores in served.items():
+            for label, v in stores.items():
+                sat, long_ = v["saturation"], v["long"]
+                L.append(f"| {database} | {label} | **{sat['throughput_per_s']}** | {_f(sat['p50_ms'])} | "
+                         f"{_f(sat['p95_ms'])} | {sat['errors']} | {_f(long_['message1_ms'])} | "
+                         f"{_f(long_['message50_ms'])} |")
+    return L
 
 
 def tuning_seconds(r: dict):

@@ -30,7 +30,9 @@ from system import loadavg, machine, now_iso  # noqa: E402
 from training import prepare_snapshot  # noqa: E402
 
 # In the order they run; each is bench/phase_<name>.py.
-PHASES = ["cost", "growth", "understanding", "load", "profile", "variants", "production"]
+PHASES = ["cost", "growth", "understanding", "load", "profile", "variants", "store", "production"]
+# Figures two phases add to (cost: the models on all the data, growth: on half of it).
+SHARED_KEYS = {"training"}
 
 
 def run_phase(name: str, context: Context, results: dict) -> None:
@@ -44,10 +46,10 @@ def run_phase(name: str, context: Context, results: dict) -> None:
         results.setdefault("failed_phases", {})[name] = repr(exc)
         return
     for key, value in figures.items():
-        if isinstance(value, dict) and isinstance(results.get(key), dict):
+        if key in SHARED_KEYS and isinstance(results.get(key), dict):
             results[key].update(value)
         else:
-            results[key] = value
+            results[key] = value  # the phase's new figures replace its old ones, none of them kept
     results.get("failed_phases", {}).pop(name, None)
     results.setdefault("phases_run", {})[name] = {
         "finished_at": now_iso(), "minutes": round((time.monotonic() - started) / 60, 1), "quick": context.quick}
@@ -61,6 +63,9 @@ def previous_results(out: pathlib.Path, phases: list) -> dict:
         return {}
     kept = json.loads(path.read_text(encoding="utf-8"))
     kept.pop("plots", None)
+    if "phases_run" not in kept:  # written before the phases: all its figures are of one earlier run
+        kept["phases_run"] = {"earlier run (the other figures)": {"finished_at": kept.get("finished_at"),
+                                                                   "quick": kept.get("quick")}}
     return kept
 
 

@@ -140,9 +140,8 @@ def cached_record(snapshot: pathlib.Path, data_dir: str, config: str, name: str)
     if not record_path.exists():
         return None
     record = json.loads(record_path.read_text())
-    if record.get("fingerprint") != fingerprint(snapshot, data_dir, config) or not (PROJECT_ROOT / record["model"]).exists():
-        return None
-    return record
+    trained_on_this = record.get("fingerprint") == fingerprint(snapshot, data_dir, config)
+    return record if trained_on_this and (PROJECT_ROOT / record["model"]).exists() else None
 
 
 def train_cached(snapshot: pathlib.Path, data_dir: str, config: str, name: str, logs: pathlib.Path,

@@ -14,12 +14,12 @@ phase `store`):
   each event's class is looked up in a table made once, where Rasa searches every subclass of Event again
   for every event (Event.resolve_by_type), which was half of a retrieval's time.
 - save: Rasa counts the session's stored events again (the same query as the retrieval, as COUNT) to find which
-  events are new, then flushes one INSERT per new event. Here the tracker carries the number of its events
-  that are stored (set when this store loads or creates it), so a save is only the new rows, in one
-  multi-row INSERT, in one transaction; a tracker of unknown origin is counted as Rasa does. (Rasa wraps the
-  store, so a new conversation's tracker is made by the wrapper: the store remembers which conversations it
-  found empty instead.) This relies on what Rasa's count relies on too: while a message is handled, nothing
-  else writes that conversation (the lock store serialises its messages, across servers with Redis).
+  events are new, then flushes one INSERT per new event. Here a tracker this store loaded carries the number
+  of its events that are stored, and the store remembers the conversations it found empty (Rasa's wrappers
+  make their new trackers), so a save is only the new rows, in one multi-row INSERT, in one transaction; a
+  tracker of unknown origin is counted as Rasa does. This relies on what Rasa's count relies on too: while a
+  message is handled, nothing else writes that conversation (the lock store serialises its messages, across
+  servers with Redis).
 - SQLite: journal_mode=WAL and synchronous=NORMAL, instead of a rollback journal synced on every commit, and
   connections kept open in a pool (SQLAlchemy 1.4 opens and closes a file for every session, and closing
   the last connection of a WAL database checkpoints it). The database stays consistent through any crash,
@@ -45,7 +45,7 @@ from rasa.shared.utils.common import all_subclasses
 
 logger = logging.getLogger(__name__)
 
-# Set on trackers this store loaded or created: how many of tracker.events (of its latest session) are stored.
+# Set on trackers this store loaded or saved: how many of tracker.events (of its latest session) are stored.
 STORED_EVENTS_ATTRIBUTE = "_stored_event_count"
 # Conversations found without events are remembered until their first save; past this many (retrievals of
 # conversations that never come), the memory is dropped and saves count as Rasa does.

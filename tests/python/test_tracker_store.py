@@ -250,4 +250,5 @@ def test_endpoints_yml_configures_this_store(tmp_path, monkeypatch):
         assert store.engine.url.database == str(tmp_path / "tracker.db")
     finally:
         store.engine.dispose()
-    assert yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]["url"] == "${TRACKER_STORE_URL}"
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
+    assert endpoints["tracker_store"]["url"] == "${TRACKER_STORE_URL}"
