@@ -111,8 +111,11 @@ def in_process(context: Context, model, databases: Dict[str, Callable[[int], str
     from rasa.shared.utils.common import class_from_module_path
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.log_utils import configure_structlog
 
+    # As safe_harbour.evaluation.report: Rasa's debug records carry each message's text.
     configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
     port = free_port()
     actions = start_action_server(port, dict(os.environ), context.work / "store-actions.log")
     try:
