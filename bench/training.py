@@ -192,9 +192,13 @@ def measured_training(context: Context, name: str) -> Optional[dict]:
 
 
 def available_model(context: Context, name: str) -> Optional[pathlib.Path]:
-    """The model a measuring phase serves: reused while trained on the same data and config, else trained now
-    (see measured_training); None if it could not be had."""
+    """The model a measuring phase serves, while trained on the same data and config. This project's is
+    trained now if not; the default pipeline's only by the cost and growth phases (tens of minutes), so a
+    phase run alone leaves it out (None) until they have run."""
     data_dir, config = MODEL_RECIPES[name]
-    if cached_record(context.snapshot, data_dir, config, name) is None and not measured_training(context, name):
-        return None
+    if cached_record(context.snapshot, data_dir, config, name) is None:
+        if name.startswith("default"):
+            log(f"{name}: no model trained on this data (the cost and growth phases train it); left out")
+            return None
+        measured_training(context, name)
     return model_path(name)
