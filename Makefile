@@ -56,8 +56,8 @@ pytest: setup   ## every Python test (servers on loopback; needs a trained model
 tune-fallback: setup  ## measure the fallback threshold on held-out training data
 	. scripts/env.sh && python scripts/tune_fallback.py
 
-bench: train    ## this project against Rasa's default pipeline: bench/results.md (see bench/README.md)
-	. scripts/env.sh && python bench/run.py
+bench: train    ## this project against Rasa's default pipeline: bench/results.md; PHASE=load runs one phase (bench/README.md)
+	. scripts/env.sh && python bench/run.py $(if $(PHASE),--phases $(PHASE))
 
 lock:           ## re-pin every Python dependency from requirements.in
 	.venv/bin/pip install -r requirements.in && .venv/bin/pip freeze > requirements.lock

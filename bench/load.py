@@ -33,97 +33,123 @@ import aiohttp
 
 WEBHOOK = "/webhooks/rest/webhook"
 
-# Multi-turn conversations (English, Arabic script, Arabizi), written for the benchmark.
-CONVERSATIONS: list[list[str]] = [
-    [
-        "hello",
-        "someone is sharing a photo of my son from his phone around his school",
-        "how do I get it taken down",
-        "should I keep the messages as evidence?",
-        "thanks, that helps",
-        "bye",
+# Multi-turn conversations by language (English, Arabic script in several dialects, Arabizi), written for the
+# benchmark. In each language some give a country (the country look-up answers with its services) and ask for
+# a person, in words or with the "Talk to a person" button the answers offer (/request_human, the handoff);
+# tests/python/test_bench_conversations.py checks on the real servers that they do.
+CONVERSATIONS_BY_LANGUAGE: dict[str, list[list[str]]] = {
+    "en": [
+        [
+            "hello",
+            "someone is sharing a photo of my son from his phone around his school",
+            "how do I get it taken down",
+            "should I keep the messages as evidence?",
+            "thanks, that helps",
+            "bye",
+        ],
+        [
+            "hi there",
+            "my niece says a stranger online has her picture and wants money or he will post it",
+            "we are in the UK",
+            "do we have to pay him?",
+            "can I talk to a real person",
+        ],
+        [
+            "what can you do?",
+            "a classmate made a fake picture of my daughter with one of those AI apps",
+            "is that even illegal",
+            "how do I tell the school",
+            "thank you",
+        ],
+        [
+            "good evening",
+            "my 14 year old sent a picture to someone she met in a game and now regrets it",
+            "how can I talk to her about it without making it worse",
+            "ok",
+            "goodbye",
+        ],
+        ["are you a bot?", "who will see what I write here", "how long do you keep this conversation", "fine thanks"],
+        [
+            "hey",
+            "my daughter is 16 and someone posted her pictures on a fake instagram account",
+            "she is so upset she says she wants to hurt herself",
+            "where do we get help right now",
+            "/request_human",
+        ],
+        [
+            "hi",
+            "is it my fault as a parent",
+            "how do I stop this happening again",
+            "what happens after I report it",
+            "thanks bye",
+        ],
+        ["hello", "tell me a joke", "what's the weather like", "ok what do you actually do", "bye"],
+        [
+            "hello",
+            "we live in Australia",
+            "a man keeps asking my son for photos on snapchat",
+            "/request_human",
+            "thank you",
+        ],
     ],
-    [
-        "hi there",
-        "my niece says a stranger online has her picture and wants money or he will post it",
-        "we are in the UK",
-        "do we have to pay him?",
-        "can I talk to a real person",
+    "ar": [
+        [
+            "السلام عليكم",
+            "في حد نشر صورة بنتي على تيك توك من غير إذنها",
+            "إزاي أشيلها من التطبيق",
+            "أنا في مصر",
+            "شكرا جزيلا",
+        ],
+        [
+            "مرحبا",
+            "ابني عمره ١٣ وواحد عم يهدده ينشر صورته إذا ما بعتله مصاري",
+            "شو لازم أعمل هلق",
+            "بدي احكي مع حدا من الفريق",
+            "يعطيك العافية",
+        ],
+        [
+            "هلا",
+            "ولد في مدرسة بنتي سوا صورة مزيفة لها بالذكاء الاصطناعي وقاعد يرسلها للطلاب",
+            "هل أبلغ الشرطة؟",
+            "نحن في السعودية",
+            "مشكور",
+        ],
+        [
+            "مساء الخير",
+            "كيف أحافظ على الأدلة قبل ما تنحذف الرسائل",
+            "هل أبلغ المنصة أولا ولا الشرطة",
+            "شكرا لك",
+            "مع السلامة",
+        ],
+        [
+            "أهلا",
+            "ماذا تستطيع أن تفعل؟",
+            "صورة ابنتي منشورة في مجموعة على واتساب",
+            "كيف أتحدث معها عن الموضوع",
+            "لا شكرا",
+        ],
+        ["السلام عليكم", "أنا من المغرب", "شخص غريب يطلب من ابني صور على انستغرام", "/request_human", "شكرا"],
     ],
-    [
-        "what can you do?",
-        "a classmate made a fake picture of my daughter with one of those AI apps",
-        "is that even illegal",
-        "how do I tell the school",
-        "thank you",
+    "ar-latn": [
+        [
+            "salam",
+            "fi wa7ed 3am yhaded binti yenshor sowarha iza ma bta3teh masari",
+            "shu lazem a3mel",
+            "ana bl urdun",
+            "shukran",
+        ],
+        ["marhaba", "ibni ba3at sura la 7ada 3al insta w hala2 nadman", "kif b7ki ma3o", "tamam", "ma3 salame"],
+        [
+            "ahlan",
+            "momken a4il el sora men el net?",
+            "fi 7ad mn el madrase 3amal sora fake lbenti",
+            "3ayez akalem 7ad",
+            "merci",
+        ],
+        ["salam", "ana mn lebnan", "fi 7ada 3am ybadel sowar benti 3al whatsapp", "/request_human", "merci"],
     ],
-    [
-        "good evening",
-        "my 14 year old sent a picture to someone she met in a game and now regrets it",
-        "how can I talk to her about it without making it worse",
-        "ok",
-        "goodbye",
-    ],
-    ["are you a bot?", "who will see what I write here", "how long do you keep this conversation", "fine thanks"],
-    [
-        "السلام عليكم",
-        "في حد نشر صورة بنتي على تيك توك من غير إذنها",
-        "إزاي أشيلها من التطبيق",
-        "أنا في مصر",
-        "شكرا جزيلا",
-    ],
-    [
-        "مرحبا",
-        "ابني عمره ١٣ وواحد عم يهدده ينشر صورته إذا ما بعتله مصاري",
-        "شو لازم أعمل هلق",
-        "بدي احكي مع حدا من الفريق",
-        "يعطيك العافية",
-    ],
-    [
-        "هلا",
-        "ولد في مدرسة بنتي سوا صورة مزيفة لها بالذكاء الاصطناعي وقاعد يرسلها للطلاب",
-        "هل أبلغ الشرطة؟",
-        "نحن في السعودية",
-        "مشكور",
-    ],
-    [
-        "مساء الخير",
-        "كيف أحافظ على الأدلة قبل ما تنحذف الرسائل",
-        "هل أبلغ المنصة أولا ولا الشرطة",
-        "شكرا لك",
-        "مع السلامة",
-    ],
-    ["أهلا", "ماذا تستطيع أن تفعل؟", "صورة ابنتي منشورة في مجموعة على واتساب", "كيف أتحدث معها عن الموضوع", "لا شكرا"],
-    [
-        "salam",
-        "fi wa7ed 3am yhaded binti yenshor sowarha iza ma bta3teh masari",
-        "shu lazem a3mel",
-        "ana bl urdun",
-        "shukran",
-    ],
-    ["marhaba", "ibni ba3at sura la 7ada 3al insta w hala2 nadman", "kif b7ki ma3o", "tamam", "ma3 salame"],
-    [
-        "ahlan",
-        "momken a4il el sora men el net?",
-        "fi 7ad mn el madrase 3amal sora fake lbenti",
-        "3ayez akalem 7ad",
-        "merci",
-    ],
-    [
-        "hey",
-        "my daughter is 16 and someone posted her pictures on a fake instagram account",
-        "she is so upset she says she wants to hurt herself",
-        "where do we get help right now",
-    ],
-    [
-        "hi",
-        "is it my fault as a parent",
-        "how do I stop this happening again",
-        "what happens after I report it",
-        "thanks bye",
-    ],
-    ["hello", "tell me a joke", "what's the weather like", "ok what do you actually do", "bye"],
-]
+}
+CONVERSATIONS: list[list[str]] = [script for scripts in CONVERSATIONS_BY_LANGUAGE.values() for script in scripts]
 
 LONG_MESSAGES: list[str] = [m for conversation in CONVERSATIONS for m in conversation]
 

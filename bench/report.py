@@ -1,9 +1,10 @@
-"""Writes bench/results.md, bench/results.json and the plots from the figures bench/run.py measured."""
+"""Writes bench/results.md, bench/results.json and the plots from the figures the phases measured (bench/run.py)."""
 
 import json
 import pathlib
-from functools import partial
 from typing import Any
+
+from settings import DEFAULT_TUNED, TARGETS, TUNE_100_S, TUNE_CLOSED_S
 
 NAMES = {"project": "this project", "default": "Rasa default pipeline"}
 
@@ -40,15 +41,11 @@ def _met(ok: bool | None) -> str:
 
 
 def targets(r: dict) -> list[dict]:
-    from run import TARGETS  # noqa: E402
-
     stacks, training, dev = r.get("stacks", {}), r.get("training", {}), r.get("dev_set", {})
     rows = []
     sat = {n: _get(stacks, n, "saturation", "throughput_per_s") for n in NAMES}
     ratio = sat["project"] / sat["default"] if sat["project"] and sat["default"] else None
     tuning = r.get("tuning", {})
-    from run import DEFAULT_TUNED  # noqa: E402
-
     tuned_project = {k: v for k, v in tuning.items() if "saturation" in v and k != DEFAULT_TUNED}
     best = max(tuned_project.items(), key=lambda kv: kv[1]["saturation"]["throughput_per_s"]) if tuned_project else None
     default_tuned = _get(tuning, DEFAULT_TUNED, "saturation", "throughput_per_s")
@@ -62,10 +59,10 @@ def targets(r: dict) -> list[dict]:
             )
     reason = ""
     if ratio is not None and ratio < TARGETS["saturation_ratio"]:
-        cores = {name: _get(stacks, name, "saturation", "server_cores", "rasa") for name in ("project", "default")}
         reason = (
-            f"both servers are CPU-bound on one core (this project {cores['project']}, "
-            f"default {cores['default']} cores; one Sanic worker = one "
+            "both servers are CPU-bound on one core "
+            f"(this project {_get(stacks, 'project', 'saturation', 'server_cores', 'rasa')}, "
+            f"default {_get(stacks, 'default', 'saturation', 'server_cores', 'rasa')} cores; one Sanic worker = one "
             f"Python thread), and the NLU model is a small part of a message's CPU time: most goes to Rasa's "
             f"tracker store, policies and actions, the same for both (profile, section 5)"
         )
@@ -236,17 +233,15 @@ def _dev_rows(dev: dict) -> list[str]:
     def row(label, fn):
         lines.append(f"| {label} | " + " | ".join(fn(dev[n]) for n in names) + " |")
 
-    def by_language(s, lang, key):
-        return _f(_get(s, "by_language", lang, key), 3)
-
     row("messages", lambda s: str(s["n"]))
     row("accuracy (all)", lambda s: f"{s['accuracy']:.3f}")
     row("macro-F1 (all)", lambda s: f"{s['macro_f1']:.3f}")
     for lang in sorted((p or d)["by_language"]):
         row(
-            f"accuracy {lang} (n={(p or d)['by_language'][lang]['n']})", partial(by_language, lang=lang, key="accuracy")
+            f"accuracy {lang} (n={(p or d)['by_language'][lang]['n']})",
+            lambda s: _f(_get(s, "by_language", lang, "accuracy"), 3),
         )
-        row(f"macro-F1 {lang}", partial(by_language, lang=lang, key="macro_f1"))
+        row(f"macro-F1 {lang}", lambda s: _f(_get(s, "by_language", lang, "macro_f1"), 3))
     row("safety-topic recall", lambda s: f"{s['safety_recall']:.3f} ({s['safety_missed']} missed)")
     row("safety false alarms (non-safety messages read as a safety topic)", lambda s: str(s["safety_false_alarms"]))
     row("out-of-scope recall", lambda s: f"{s['out_of_scope_recall']:.3f}")
@@ -261,9 +256,20 @@ def _dev_rows(dev: dict) -> list[str]:
 
         row("*if `nlu_fallback` counted as out_of_scope:* accuracy", lambda s: remapped(s, "accuracy"))
         for lang in sorted((p or d)["by_language"]):
-            row(f"*... accuracy {lang}*", partial(remapped, key="accuracy", lang=lang))
+            row(f"*... accuracy {lang}*", lambda s: remapped(s, "accuracy", lang))
         row("*... out-of-scope recall*", lambda s: remapped(s, "out_of_scope_recall"))
     return lines
+
+
+def _phases_run(r: dict) -> str:
+    """Which phase's figures come from when: a run of some phases keeps the others' from the previous run."""
+    return (
+        "; ".join(
+            f"{name} {p['finished_at']}{' (--quick)' if p.get('quick') else ''}"
+            for name, p in r.get("phases_run", {}).items()
+        )
+        or "n/a"
+    )
 
 
 def markdown(r: dict, plots: dict[str, str | None]) -> str:
@@ -295,6 +301,7 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
         f"(half-data runs: {r.get('data', {}).get('half', '?')}) |",
         f"| load average (1/5/15 min) | start {r['loadavg_start']}, end {r['loadavg_end']} (the end includes the "
         f"benchmark's own last phase) |",
+        f"| phases (when each last ran) | {_phases_run(r)} |",
         "",
         "The load average counts everything on the machine, including other jobs running at the same time. "
         "The load tables give, per phase, the CPU the Rasa server used (`server cores`: CPU seconds per second, "
@@ -433,11 +440,10 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
 
         L.append(f"| p50 at 25 msg/s (ms) | {pair(lambda k: at25(k, 'p50_ms'))} |")
         L.append(f"| p95 at 25 msg/s (ms) | {pair(lambda k: at25(k, 'p95_ms'))} |")
-
-        def start_s(k):
-            return _f(_get(growth, k, "start_s") if k.endswith("-half") else _get(stacks, k, "start_s"))
-
-        L.append(f"| server start (s) | {pair(start_s)} |")
+        L.append(
+            "| server start (s) | "
+            f"{pair(lambda k: _f(_get(growth, k, 'start_s') if k.endswith('-half') else _get(stacks, k, 'start_s')))} |"
+        )
     if stacks and all("long" in st for st in stacks.values()):
         L += [
             "",
@@ -506,8 +512,8 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
             f"Each variant started fresh; open loop at 100 messages/s for {tuning_seconds(r)[0]} s, then the "
             f"closed loop of {s['closed_loop']['conversations']} conversations for {tuning_seconds(r)[1]} s.",
             "",
-            "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s "
-            "| server cores | CPU wait |",
+            "| variant | start s | RSS at rest MB | 100/s: p50 | p95 | p99 ms | errors | saturation /s | server cores "
+            "| CPU wait |",
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for label, v in tuning.items():
@@ -520,8 +526,16 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
                 f"{_f(a['p95_ms'])} | {_f(a['p99_ms'])} | {a['errors']} | **{c['throughput_per_s']}** | "
                 f"{c['server_cores']['rasa']} | {_f(c.get('server_cpu_wait_share'), 2)} |"
             )
-    if r.get("failed_steps"):
-        L += ["", "## Failed steps", ""] + [f"- {k}: `{v}`" for k, v in r["failed_steps"].items()]
+    L += _store_section(r.get("tracker_store"))
+    if r.get("production"):
+        L += [
+            "",
+            "## 7. Production layout (1, 2, 3 Rasa servers behind nginx)",
+            "",
+            f"Not measured: {r['production']['skipped']}." if r["production"].get("skipped") else "(no figures)",
+        ]
+    if r.get("failed_phases"):
+        L += ["", "## Failed phases", ""] + [f"- {k}: `{v}`" for k, v in r["failed_phases"].items()]
     L += [
         "",
         "## Notes",
@@ -538,10 +552,83 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
     return "\n".join(L)
 
 
-def tuning_seconds(r: dict):
-    from run import TUNE_100_S, TUNE_CLOSED_S
+STORE_ROWS = [
+    (
+        "SQL statements: retrieve / save",
+        lambda m: f"{_f(m.get('retrieve_statements'), 0)} / {_f(m.get('save_statements'), 0)}",
+    ),
+    ("commits", lambda m: _f(m.get("save_commits", 0) + m.get("retrieve_commits", 0), 0)),
+    ("time in SQL statements (ms)", lambda m: _f(m.get("retrieve_sql_ms", 0) + m.get("save_sql_ms", 0), 2)),
+    ("retrieve, whole (ms)", lambda m: _f(m.get("retrieve_ms"), 1)),
+    ("save, whole, incl. commit (ms)", lambda m: _f(m.get("save_ms"), 1)),
+    ("whole message (ms)", lambda m: _f(m.get("message_ms"), 1)),
+]
 
-    return (4, 4) if r.get("quick") else (TUNE_100_S, TUNE_CLOSED_S)
+
+def _per_cpu_second(phase: dict) -> str:
+    """Answers per CPU second the Rasa server had: comparable when other jobs leave it a varying share."""
+    cores = phase["server_cores"]["rasa"]
+    return _f(phase["throughput_per_s"] / cores, 1) if cores else "n/a"
+
+
+def _store_section(store: dict | None) -> list[str]:
+    """Section 6: what a message costs in the tracker store, Rasa's SQLTrackerStore against the project's."""
+    if not store:
+        return []
+    L = [
+        "",
+        "## 6. Saving and loading the conversation (tracker store)",
+        "",
+        "In process: this project's model in a Rasa Agent with the action server, conversations of 50 messages "
+        "(English and Arabic, one message at a time), each store on a fresh database; SQL statements and commits "
+        "counted by SQLAlchemy's engine events, retrieve and save timed whole (Python, SQL, commit). Median "
+        "over the conversations at message 1 and at message 50. Rasa's SQLTrackerStore as endpoints.yml "
+        "configured it before; the project's is `safe_harbour/stores/tracker_store.py`.",
+        "",
+    ]
+    for database, stores in store.get("in_process", {}).items():
+        labels = list(stores)
+        L += [
+            f"**{database}**",
+            "",
+            "| per message | " + " | ".join(f"{label}: message {n}" for n in (1, 50) for label in labels) + " |",
+            "|---|" + "---|" * (2 * len(labels)),
+        ]
+        for row_label, cell in STORE_ROWS:
+            L.append(
+                f"| {row_label} | "
+                + " | ".join(cell(stores[label][f"message_{n}"]) for n in (1, 50) for label in labels)
+                + " |"
+            )
+        L.append("")
+    served = store.get("served", {})
+    if served:
+        L += [
+            "Served (the Rasa server with each store, same run): closed loop of 50 conversations, and one "
+            "conversation of 50 messages at a time with no other load from the benchmark. On a machine shared "
+            "with other jobs (CPU wait well above 0) read the answers per server CPU second rather than the "
+            "answers per second.",
+            "",
+            "| database | store | saturation /s | p50 ms | p95 ms | errors | server cores | CPU wait | answers per "
+            "server CPU second | message 1 ms | message 50 ms |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for database, stores in served.items():
+            for label, v in stores.items():
+                sat, long_ = v["saturation"], v["long"]
+                L.append(
+                    f"| {database} | {label} | **{sat['throughput_per_s']}** | {_f(sat['p50_ms'])} | "
+                    f"{_f(sat['p95_ms'])} | {sat['errors']} | {sat['server_cores']['rasa']} | "
+                    f"{_f(sat.get('server_cpu_wait_share'), 2)} | {_per_cpu_second(sat)} | "
+                    f"{_f(long_['message1_ms'])} | "
+                    f"{_f(long_['message50_ms'])} |"
+                )
+    return L
+
+
+def tuning_seconds(r: dict):
+    quick = r.get("phases_run", {}).get("variants", {}).get("quick", r.get("quick"))
+    return (4, 4) if quick else (TUNE_100_S, TUNE_CLOSED_S)
 
 
 def write(results: dict, out: pathlib.Path) -> None:

@@ -6,7 +6,8 @@ Every event older than N days (default RETENTION_DAYS, 30) is deleted from Rasa'
 `events` in the database at TRACKER_STORE_URL (SQLite or PostgreSQL). A conversation whose last message is
 older than that is therefore gone entirely; an older part of a conversation that is still going on is
 deleted too, so nothing anyone typed is kept longer than N days. On SQLite the deleted rows are overwritten
-(PRAGMA secure_delete); on PostgreSQL their space is reclaimed by autovacuum.
+(PRAGMA secure_delete), and a write-ahead log (WAL mode) is emptied; on PostgreSQL their space is reclaimed
+by autovacuum.
 
 Made for cron: idempotent (a second run deletes nothing), one summary line with counts only (no
 conversation ids, no text), and exit codes: 0 done (also when there was nothing to delete, or no tracker
@@ -98,6 +99,11 @@ def delete_old_conversations(
                 count = connection.execute(sa.select(sa.func.count()).select_from(events).where(old)).scalar_one()
             else:
                 count = connection.execute(events.delete().where(old)).rowcount
+        if sqlite and not dry_run:
+            # A database in WAL mode (safe_harbour/stores/tracker_store.py) keeps earlier copies of pages in
+            # its -wal file: copy the overwritten pages back and empty that file. No-op without WAL.
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return {"events": int(count or 0), "conversations": int(conversations or 0)}
     finally:
         engine.dispose()
