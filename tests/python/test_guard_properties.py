@@ -7,7 +7,7 @@ import base64
 import re
 import unicodedata
 
-from hypothesis import HealthCheck, assume, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, assume, example, given, settings as hsettings, strategies as st
 
 from safe_harbour import settings
 from safe_harbour.directory.hotlines import read_files
@@ -15,7 +15,9 @@ from safe_harbour.privacy import links, public_suffixes
 from safe_harbour.privacy.guard import OFFER_IMAGE_PAYLOAD, guard_message
 from safe_harbour.privacy.phones import hotline_numbers
 
-PROPERTY_SETTINGS = hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 300 examples, or more when the profile asks for more (HYPOTHESIS_PROFILE=explore, conftest.py).
+PROPERTY_SETTINGS = hsettings(max_examples=max(300, hsettings.default.max_examples), deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
 
 # Clean text: ordinary words in English, Arabic and Arabizi, ages, years, small amounts and short codes.
 EN_WORDS = ("my daughter son child photo picture fake image someone app school teacher police report "
@@ -152,6 +154,7 @@ def test_links_data_uris_and_blobs_never_leak(text, item, at, glue):
 
 @PROPERTY_SETTINGS
 @given(clean_text(), phone_numbers(), st.integers(0, 40), st.sampled_from(["", "tel: ", "رقمي ", "call "]))
+@example("my", "(1900) 1900 1900", 0, "")  # an area code in brackets: not a list of years
 def test_phone_numbers_never_leak(text, number, at, lead):
     guarded = guard_message(_insert(text, lead + number, at, ""), {})
     assert not guarded.refused
@@ -284,6 +287,7 @@ def test_the_addresses_the_assistant_recommends_are_kept(text, address, prefix, 
 @PROPERTY_SETTINGS
 @given(clean_text(), st.sampled_from(sorted(hotline_numbers()) + DIRECTORY_NUMBERS), st.integers(0, 40),
        st.sampled_from(["call ", "اتصل على ", "text ", "dial "]))
+@example("my daughter daughter, 14", "988", 0, "call ")  # a training word after "my daughter" is no name
 def test_the_directorys_helpline_numbers_are_kept(text, number, at, lead):
     """Beside words, ages and years (two helpline numbers in a row are read as one phone number)."""
     message = _insert(text, lead + number + ",", at, "")
