@@ -352,15 +352,22 @@ def find(text: str) -> list[Span]:
 
 
 def _relative_name(text: str, start: int) -> tuple[int, int] | None:
-    """After "my son": a capitalised name, or any word that an age follows ("my son adam is 12")."""
+    """After "my son": a word the training examples never use, capitalised ("my son Adam") or followed by an
+    age ("my son adam is 12"). A training word is no name even before an age: "my daughter daughter, 14"."""
     word = _NAME_WORD.match(text, start)
-    if not word or word.group().lower() in _STOP_EN:
+    if not word or word.group().lower() in _STOP_EN or _is_training_word(word.group()):
         return None
     if _AGE_AFTER.match(text, word.end()):
         return word.start(), word.end()
-    if word.group()[0].isupper() and not is_known_word(word.group(), "en"):
+    if word.group()[0].isupper():
         return _name_span(text, start, capital_only=True, max_words=2)
     return None
+
+
+def _is_training_word(word: str) -> bool:
+    """The word is in the training examples of its script: Arabic letters in the Arabic ones, others in the
+    English ones (not the Arabizi ones, where the name Adam is a word: "bani adam", a human being)."""
+    return is_known_word(word, "ar" if _is_arabic(word[0]) else "en")
 
 
 def _arabic_stop(word: str) -> bool:

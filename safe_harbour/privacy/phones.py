@@ -33,6 +33,7 @@ _CURRENCY_AFTER = re.compile(
 _DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.](?:\d{2}|\d{4})")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*(?:[.,]\d{1,2})?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_AREA_CODE = re.compile(r"\(\d+\)")
 
 
 def find(text: str) -> list[Span]:
@@ -131,7 +132,8 @@ def _is_phone(text: str, start: int, end: int) -> bool:
     if not core.startswith("0") and _THOUSANDS.fullmatch(core):
         return False
     groups = re.findall(r"\d+", core)
-    if all(_YEAR.fullmatch(g) for g in groups):
+    # Years in a row ("2019 2020 2021"), unless the first is an area code in brackets: "(1900) 1900 1900".
+    if all(_YEAR.fullmatch(g) for g in groups) and not _AREA_CODE.match(span.lstrip()):
         return False
     # An amount of money: one group of digits, or thousands in groups of three, next to a currency.
     amount_shaped = not core.startswith("0") and (

@@ -9,8 +9,19 @@ from dataclasses import dataclass
 
 import pytest
 import requests
+from hypothesis import settings as hypothesis_settings
 
 from safe_harbour.launcher import Layout, isolated_environment
+
+# Property tests run the same examples on every run (derandomize: a seed from each test), so `make test` and CI
+# never fail on one run and pass on the next; a failure prints its reproduction blob. To look further, run
+# with fresh random examples: HYPOTHESIS_PROFILE=explore (more examples, failures kept in .hypothesis/).
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.register_profile(
+    "explore", hypothesis_settings.get_profile("default"), derandomize=False, max_examples=2000, print_blob=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
 
 PROJECT_ROOT = pathlib.Path(__file__).resolve().parents[2]
 MODEL = PROJECT_ROOT / "models" / "safe-harbour.tar.gz"

@@ -31,12 +31,14 @@ def test_emails(text, expected):
         ("O501234567", ["O501234567"]),
         ("رقمي ٠٥٠١٢٣٤٥٦٧", ["٠٥٠١٢٣٤٥٦٧"]),
         ("+1 (202) 555-0143", ["+1 (202) 555-0143"]),
+        ("my (1900) 1900 1900", ["(1900) 1900 1900"]),  # groups shaped like years, but an area code in brackets
         ("my number +974 5555 1234.", ["+974 5555 1234"]),
         ("Childline on 0800 1111", []),
         ("call 1-800-843-5678", []),
         ("call 000 2019", []),
         ("he wants $5000 or 1,000,000", []),
         ("on 12.05.2023 and in 2019-2020", []),
+        ("in 2019 2020 2021 he sent them", []),
     ],
 )
 def test_phones(text, expected):

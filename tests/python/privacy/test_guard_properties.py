@@ -8,7 +8,7 @@ import base64
 import re
 import unicodedata
 
-from hypothesis import HealthCheck, assume, given
+from hypothesis import HealthCheck, assume, example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
@@ -17,8 +17,12 @@ from safe_harbour.directory.hotlines import read_files
 from safe_harbour.privacy import links, public_suffixes
 from safe_harbour.privacy.guard import OFFER_IMAGE_PAYLOAD, guard_message
 from safe_harbour.privacy.phones import hotline_numbers
+from safe_harbour.privacy.spans import PLACEHOLDERS
 
-PROPERTY_SETTINGS = hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 300 examples, or more when the profile asks for more (HYPOTHESIS_PROFILE=explore, conftest.py).
+PROPERTY_SETTINGS = hsettings(
+    max_examples=max(300, hsettings.default.max_examples), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # Clean text: ordinary words in English, Arabic and Arabizi, ages, years, small amounts and short codes.
 EN_WORDS = (
@@ -161,9 +165,17 @@ def _secret(item: str) -> str:
     return runs[0] if runs else item
 
 
+_PLACEHOLDER = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS.values()))
+
+
+def _left(guarded) -> str:
+    """The guarded text without its placeholders: a path "ink" is not left in "[link]", nor "mail" in "[email]"."""
+    return _PLACEHOLDER.sub(" ", guarded.text)
+
+
 def _removed_everywhere(guarded, item: str) -> bool:
     secret = _secret(item)
-    return guarded.refused or len(secret) < 4 or secret not in guarded.text
+    return guarded.refused or len(secret) < 4 or secret not in _left(guarded)
 
 
 @PROPERTY_SETTINGS
@@ -182,6 +194,7 @@ def test_links_data_uris_and_blobs_never_leak(text, item, at, glue):
 
 @PROPERTY_SETTINGS
 @given(clean_text(), phone_numbers(), st.integers(0, 40), st.sampled_from(["", "tel: ", "رقمي ", "call "]))
+@example("my", "(1900) 1900 1900", 0, "")  # an area code in brackets: not a list of years
 def test_phone_numbers_never_leak(text, number, at, lead):
     guarded = guard_message(_insert(text, lead + number, at, ""), {})
     assert not guarded.refused
@@ -230,13 +243,14 @@ def disguised_links(draw):
 
 @PROPERTY_SETTINGS
 @given(CRISIS, disguised_links(), st.booleans())
+@example("my son says he wants to kill himself", ("aaa.com/ink", "ink"), False)  # "ink" is in "[link]"
 def test_a_disguised_link_is_replaced_and_the_crisis_kept(crisis, link_and_path, link_first):
     link, path = link_and_path
     text = f"{link} {crisis}" if link_first else f"{crisis} {link}"
     guarded = guard_message(text, {})
     assert not guarded.refused
     assert crisis in guarded.text, "the words around the link are read"
-    assert path not in guarded.text.replace(crisis, "")
+    assert path not in _left(guarded).replace(crisis, "")
     assert "[link]" in guarded.text and guarded.notices_after
 
 
@@ -273,7 +287,7 @@ def test_an_image_in_chunks_never_passes(tail, encoding, size, separator, lead):
 def test_an_email_address_never_hides_the_link_glued_to_it(email, glue, link):
     guarded = guard_message(f"{email}{glue}{link}", {})
     assert email not in guarded.text
-    assert _secret(link) not in guarded.text
+    assert _secret(link) not in _left(guarded)
 
 
 NAMES_EN = st.sampled_from(["Sarah", "Layla", "Adam", "Zayd", "Maryam", "Noor", "Leo"])
@@ -315,7 +329,7 @@ def personal_data(draw):
 def test_personal_data_the_old_guard_missed_never_leaks(text, case, at):
     message, secret = case
     guarded = guard_message(_insert(text, message, at, ""), {})
-    assert secret not in guarded.text
+    assert secret not in _left(guarded)
     assert not guarded.refused
 
 
@@ -345,6 +359,7 @@ def test_the_addresses_the_assistant_recommends_are_kept(text, address, prefix, 
     st.integers(0, 40),
     st.sampled_from(["call ", "اتصل على ", "text ", "dial "]),
 )
+@example("my daughter daughter, 14", "988", 0, "call ")  # a training word after "my daughter" is no name
 def test_the_directorys_helpline_numbers_are_kept(text, number, at, lead):
     """Beside words, ages and years (two helpline numbers in a row are read as one phone number)."""
     message = _insert(text, lead + number + ",", at, "")
