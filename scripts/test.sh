@@ -37,7 +37,7 @@ python -m pytest -rs -m "not production" tests/python
 
 stage "Browser tests (widget in Chromium)"
 if [ -d widget/tests ]; then
-  scripts/with_servers.sh node --test widget/tests/
+  scripts/with_servers.sh node --test widget/tests/ safe_harbour/console/tests/
 fi
 
 stage "Production layout (nginx, two Rasa servers, PostgreSQL, Redis: failover, concurrency, degraded parts)"

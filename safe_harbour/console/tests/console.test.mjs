@@ -13,7 +13,7 @@ import path from 'node:path';
 import {
   SKIP, SERVER, PROJECT_ROOT, runAxe, seriousViolations, launchBrowser, newPage, openChat, say, waitForAnswer, botCount,
   ensureScreenshotDir,
-} from './helpers.mjs';
+} from '../../../widget/tests/helpers.mjs';  // the widget's browser-test helpers (Chromium, axe, the chat page)
 
 const ROOT = '[data-safe-harbour]';
 const STAFF = { name: `console-test-${crypto.randomBytes(3).toString('hex')}`, password: crypto.randomBytes(12).toString('hex') };
