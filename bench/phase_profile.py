@@ -34,10 +34,10 @@ def profile(model: pathlib.Path, context: Context, speedups: bool, tag: str = ""
         f"profile-{tag}", model, context.work / f"servers-profile-{tag}", profile_to=prof, speedups=speedups
     ) as stack:
         stack.started()
-        os.kill(stack.rasa.pid, signal.SIGUSR1)  # start profiling now that the model is loaded
+        os.kill(stack.rasa_pids[0], signal.SIGUSR1)  # start profiling now that the model is loaded
         result = stack.measure(
             lambda: load.closed_loop(stack.url, 20, context.seconds(20, 5), CLIENT_TIMEOUT_S, tag=f"prof{tag}")
         )
-        os.kill(stack.rasa.pid, signal.SIGUSR2)  # stop and write the statistics
+        os.kill(stack.rasa_pids[0], signal.SIGUSR2)  # stop and write the statistics
         time.sleep(3)
     return {"load": result, "breakdown": profile_server.breakdown(prof, result["ok"])}

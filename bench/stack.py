@@ -1,54 +1,26 @@
-"""The served stack: the action server and a Rasa server on free loopback ports, measured while a load runs,
-and the scratch PostgreSQL database and Redis keys of the variants that use them."""
+"""The served stack, started through the project's launcher (safe_harbour.launcher.Layout, as `make run` and the
+tests start it): the action server and one or more Rasa servers (behind nginx in the production layout) on free
+loopback ports, measured while a load runs; and the scratch PostgreSQL databases and Redis keys of the phases
+that use them."""
 
 import asyncio
 import os
 import pathlib
 import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 
 import load
 import requests
-from settings import BENCH, PROJECT_ROOT, SERVED, log, rasa_bin
+from settings import BENCH, PROJECT_ROOT, SERVED, log
 from system import Sampler, loadavg, tree_cpu_s, tree_pids, tree_pss_mb, tree_rss_mb, tree_runqueue_wait_s
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_action_server(port: int, env: dict[str, str], log_path: pathlib.Path) -> subprocess.Popen:
-    """The project's action server (rasa_sdk) on a loopback port, in its own process group."""
-    return subprocess.Popen(
-        [rasa_bin(), "run", "actions", "--actions", "actions", "--port", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=open(log_path, "w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def wait_for_action_server(port: int, max_wait_s: float = 60.0) -> None:
-    deadline = time.monotonic() + max_wait_s
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
+from safe_harbour.launcher import Layout, isolated_environment
 
 
 class Stack:
-    """The action server and the Rasa server (REST and the project's channels) on free loopback ports."""
+    """The action server and `rasa_servers` Rasa servers (REST and the project's channels), with nginx in front
+    when `proxy`; `url` is where clients talk (nginx, or the only Rasa server)."""
 
     def __init__(
         self,
@@ -59,37 +31,49 @@ class Stack:
         env: dict[str, str] | None = None,
         profile_to: pathlib.Path | None = None,
         speedups: bool = False,
+        rasa_servers: int = 1,
+        proxy: bool = False,
     ) -> None:
         self.name, self.model, self.endpoints = name, model, endpoints
         self.workdir = workdir
-        workdir.mkdir(parents=True, exist_ok=True)
-        self.port, self.action_port = free_port(), free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.rasa_servers, self.proxy = rasa_servers, proxy
+        # Fresh SQLite stores in workdir, no rate limits (all load comes from one loopback address), unless
+        # `env` says otherwise.
         self.env = {
-            **os.environ,
-            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-            "TRACKER_STORE_URL": f"sqlite:///{workdir / 'tracker.db'}",
-            "DATABASE_URL": f"sqlite:///{workdir / 'cases.db'}",
-            "STAFF_HOURS": "",
-            "SOCKETIO_REDIS_URL": "",
-            # All load comes from one loopback address and long conversations, so the per-IP and
-            # per-conversation rate limits are switched off (they would answer 429 otherwise).
-            "RATE_LIMIT_IP_PER_MINUTE": "0",
-            "RATE_LIMIT_SENDER_PER_MINUTE": "0",
-            "LOCK_STORE_KEY_PREFIX": f"bench{secrets.token_hex(4)}",  # Redis keys (tuning variants only)
+            **isolated_environment(workdir),
+            "LOCK_STORE_KEY_PREFIX": f"bench{secrets.token_hex(4)}",  # Redis keys (variants, production)
             **(env or {}),
         }
-        self.profile_to, self.speedups = profile_to, speedups
+        # The profiler or the speed-ups run in place of `rasa`, behind the same launch checks.
+        self.rasa_via: list[str] = []
+        if profile_to:
+            self.rasa_via = [str(BENCH / "profile_server.py"), str(profile_to)]
+        elif speedups:
+            self.rasa_via = [str(BENCH / "speedups.py")]
         if speedups:
-            self.env["BENCH_SPEEDUPS"] = "1"
-        self.rasa: subprocess.Popen | None = None
-        self.actions: subprocess.Popen | None = None
+            self.env["BENCH_SPEEDUPS"] = "1"  # profile_server.py applies them too
+        self.layout: Layout | None = None
         self.served: pathlib.Path | None = None
 
+    @property
+    def url(self) -> str:
+        return self.layout.url
+
+    @property
+    def rasa_pids(self) -> list[int]:
+        return [server.pid for server in self.layout.rasa]
+
+    def _process_groups(self) -> dict[str, list[int]]:
+        """The measured processes by name: the Rasa servers together, the action server, nginx if any."""
+        groups = {"rasa": self.rasa_pids, "actions": [self.layout.actions.pid]}
+        if self.layout.nginx:
+            groups["nginx"] = [self.layout.nginx.pid]
+        return groups
+
     def _stage_model(self) -> pathlib.Path:
-        """The server only loads models from the project's models/ folder (safe_harbour.privacy.server), so
-        the model is linked into models/bench/ while the server runs. A subfolder: `rasa run --model models`
-        and `rasa train --out models` only look at models/*.tar.gz, so other runs never pick it up."""
+        """The server only loads models from the project's models/ folder (the launch checks), so the model is
+        linked into models/bench/ while the server runs. A subfolder: `rasa run --model models` and
+        `rasa train --out models` only look at models/*.tar.gz, so other runs never pick it up."""
         SERVED.mkdir(parents=True, exist_ok=True)
         served = SERVED / f"{self.name}-{secrets.token_hex(3)}.tar.gz"
         try:
@@ -99,54 +83,31 @@ class Stack:
         return served
 
     def start(self) -> float:
-        """Starts both servers; returns seconds from launch to the first answer to a message."""
+        """Starts the layout; returns seconds from launch to the first answer to a message."""
         self.served = self._stage_model()
-        self.actions = start_action_server(self.action_port, self.env, self.workdir / "actions.log")
-        command = [
-            rasa_bin(),
-            "run",
-            "--model",
-            str(self.served),
-            "--endpoints",
-            str(self.endpoints),
-            "--credentials",
-            str(PROJECT_ROOT / "credentials.yml"),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        ]
-        if self.profile_to:
-            command = [sys.executable, str(BENCH / "profile_server.py"), str(self.profile_to)] + command[1:]
-        elif self.speedups:
-            command = [sys.executable, str(BENCH / "speedups.py")] + command[1:]
-        start = time.monotonic()
-        self.rasa = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            stdout=open(self.workdir / "rasa.log", "w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        self.layout = Layout(
+            self.workdir,
+            self.env,
+            rasa_servers=self.rasa_servers,
+            proxy=self.proxy,
+            endpoints=str(self.endpoints),
+            model=str(self.served),
+            rasa_via=self.rasa_via,
         )
+        start = time.monotonic()
+        self.layout.start(timeout=600)  # every server answers its probe, or LaunchError with the log's end
         deadline = start + 600
         while time.monotonic() < deadline:
-            if self.rasa.poll() is not None:
-                raise RuntimeError(f"{self.name}: the Rasa server exited; see {self.workdir / 'rasa.log'}")
             try:
                 reply = requests.post(
                     f"{self.url}{load.WEBHOOK}", json={"sender": "bench-start", "message": "hello"}, timeout=30
                 )
                 if reply.status_code == 200 and reply.json():
-                    break
+                    return time.monotonic() - start
             except requests.RequestException:
                 pass
             time.sleep(0.1)
-        else:
-            raise RuntimeError(f"{self.name}: no answer after 600 s")
-        first_answer = time.monotonic() - start
-        wait_for_action_server(self.action_port)
-        return first_answer
+        raise RuntimeError(f"{self.name}: no answer to a message after 600 s; see {self.workdir}")
 
     def started(self) -> dict:
         """Starts the stack and lets it settle: start time to the first answer and memory at rest."""
@@ -164,16 +125,9 @@ class Stack:
         self.stop()
 
     def stop(self) -> None:
-        for process in (self.rasa, self.actions):
-            if process and process.poll() is None:
-                os.killpg(process.pid, signal.SIGINT)  # Sanic shuts down cleanly (and writes a profile)
-        for process in (self.rasa, self.actions):
-            if process:
-                try:
-                    process.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
+        """Stops the layout (SIGTERM: Sanic shuts down cleanly, so the profiler writes its output)."""
+        if self.layout:
+            self.layout.stop(timeout=60)
         if self.served:
             self.served.unlink(missing_ok=True)
             try:
@@ -182,40 +136,43 @@ class Stack:
                 pass
 
     def quiesce(self, max_wait_s: float = 60.0) -> None:
-        """Waits until the Rasa server uses under 5% of a core (the previous phase is fully drained)."""
+        """Waits until the Rasa servers use under 5% of a core (the previous phase is fully drained)."""
         deadline = time.monotonic() + max_wait_s
         while time.monotonic() < deadline:
-            before = tree_cpu_s(self.rasa.pid)
+            before = tree_cpu_s(*self.rasa_pids)
             time.sleep(1.0)
-            if tree_cpu_s(self.rasa.pid) - before < 0.05:
+            if tree_cpu_s(*self.rasa_pids) - before < 0.05:
                 return
 
     def rss_mb(self) -> dict[str, float]:
+        """Memory of all the Rasa servers together (RSS, and PSS counting shared pages once), the action server."""
         return {
-            "rasa": round(tree_rss_mb(self.rasa.pid)),
-            "actions": round(tree_rss_mb(self.actions.pid)),
-            "rasa_pss": round(tree_pss_mb(self.rasa.pid)),
-            "rasa_processes": len(tree_pids(self.rasa.pid)),
+            "rasa": round(tree_rss_mb(*self.rasa_pids)),
+            "actions": round(tree_rss_mb(self.layout.actions.pid)),
+            "rasa_pss": round(tree_pss_mb(*self.rasa_pids)),
+            "rasa_processes": len(tree_pids(*self.rasa_pids)),
         }
 
     def measure(self, coroutine_factory) -> dict:
-        """Runs one load phase: the client's summary plus server CPU (cores used) and peak RSS."""
+        """Runs one load phase: the client's summary plus server CPU (cores used, all Rasa servers together) and
+        peak RSS."""
         self.quiesce()
-        cpu_before = {n: tree_cpu_s(p.pid) for n, p in (("rasa", self.rasa), ("actions", self.actions))}
-        wait_before = tree_runqueue_wait_s(self.rasa.pid)
+        groups = self._process_groups()
+        cpu_before = {n: tree_cpu_s(*pids) for n, pids in groups.items()}
+        wait_before = tree_runqueue_wait_s(*self.rasa_pids)
         load_before = loadavg()
         start = time.monotonic()
-        with Sampler({"rasa": self.rasa.pid, "actions": self.actions.pid}) as sampler:
+        with Sampler(groups) as sampler:
             result = asyncio.run(coroutine_factory())
         elapsed = time.monotonic() - start
         result["server_cores"] = {
-            n: round((tree_cpu_s(p.pid) - cpu_before[n]) / elapsed, 2)
-            for n, p in (("rasa", self.rasa), ("actions", self.actions))
+            n: round((tree_cpu_s(*pids) - cpu_before[n]) / elapsed, 2) for n, pids in groups.items()
         }
         result["peak_rss_mb"] = {n: round(v) for n, v in sampler.peak.items()}
-        # Time the server was ready to run but another process had the CPU (other work on the machine,
-        # the load generator, the action server): a measure of CPU contention during the phase.
-        result["server_cpu_wait_share"] = round((tree_runqueue_wait_s(self.rasa.pid) - wait_before) / elapsed, 2)
+        # Time a Rasa server was ready to run but another process had the CPU (other work on the machine, the
+        # load generator, the action server), per server: a measure of CPU contention during the phase.
+        waited = tree_runqueue_wait_s(*self.rasa_pids) - wait_before
+        result["server_cpu_wait_share"] = round(waited / elapsed / len(self.rasa_pids), 2)
         result["loadavg_before"] = load_before
         return result
 
@@ -223,8 +180,9 @@ class Stack:
 POSTGRES_DB = "sh_bench_run"  # created and dropped by the phases that use it
 
 
-def postgres_url() -> str | None:
-    """A fresh database on the local PostgreSQL (127.0.0.1:5432, user postgres), or None if there is none."""
+def postgres_url(database: str = POSTGRES_DB) -> str | None:
+    """The URL of `database` on the local PostgreSQL (127.0.0.1:5432, user postgres), or None if that server is
+    not reachable; the phase creates and drops the database itself."""
     try:
         import psycopg2
 
@@ -232,7 +190,7 @@ def postgres_url() -> str | None:
         connection.close()
     except Exception:
         return None
-    return f"postgresql://postgres@127.0.0.1:5432/{POSTGRES_DB}"
+    return f"postgresql://postgres@127.0.0.1:5432/{database}"
 
 
 def postgres_admin(statement: str) -> None:
@@ -245,11 +203,12 @@ def postgres_admin(statement: str) -> None:
     connection.close()
 
 
-def clean_redis(prefix: str) -> None:
+def clean_redis(prefix: str, dbs: tuple[int, ...] = (5, 6)) -> None:
+    """Deletes the keys under `prefix` in the Redis databases the variants (5, 6) or another phase use."""
     try:
         import redis
 
-        for db in (5, 6):
+        for db in dbs:
             client = redis.Redis(host="127.0.0.1", port=6379, db=db, socket_timeout=3)
             keys = list(client.scan_iter(f"{prefix}:*", count=1000))
             if keys:

@@ -25,8 +25,9 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def tree_pids(pid: int) -> list[int]:
-    tree, pids, todo = _children(), [], [pid]
+def tree_pids(*roots: int) -> list[int]:
+    """The processes and all their descendants (several roots: e.g. every Rasa server of a layout)."""
+    tree, pids, todo = _children(), [], list(roots)
     while todo:
         p = todo.pop()
         pids.append(p)
@@ -34,9 +35,9 @@ def tree_pids(pid: int) -> list[int]:
     return pids
 
 
-def tree_rss_mb(pid: int) -> float:
+def tree_rss_mb(*roots: int) -> float:
     total = 0
-    for p in tree_pids(pid):
+    for p in tree_pids(*roots):
         try:
             with open(f"/proc/{p}/statm") as f:
                 total += int(f.read().split()[1]) * PAGE
@@ -45,10 +46,10 @@ def tree_rss_mb(pid: int) -> float:
     return total / 2**20
 
 
-def tree_pss_mb(pid: int) -> float:
+def tree_pss_mb(*roots: int) -> float:
     """Proportional set size of a process tree: shared pages (e.g. of forked Sanic workers) counted once."""
     total = 0
-    for p in tree_pids(pid):
+    for p in tree_pids(*roots):
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
@@ -57,9 +58,9 @@ def tree_pss_mb(pid: int) -> float:
     return total / 1024
 
 
-def tree_cpu_s(pid: int) -> float:
+def tree_cpu_s(*roots: int) -> float:
     total = 0
-    for p in tree_pids(pid):
+    for p in tree_pids(*roots):
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
@@ -69,10 +70,10 @@ def tree_cpu_s(pid: int) -> float:
     return total / TICKS
 
 
-def tree_runqueue_wait_s(pid: int) -> float:
+def tree_runqueue_wait_s(*roots: int) -> float:
     """Seconds the threads of a process tree spent runnable but waiting for a CPU (/proc/*/task/*/schedstat)."""
     total = 0
-    for p in tree_pids(pid):
+    for p in tree_pids(*roots):
         try:
             tasks = os.listdir(f"/proc/{p}/task")
         except OSError:
@@ -91,9 +92,10 @@ def loadavg() -> str:
 
 
 class Sampler:
-    """Polls the RSS of process trees in a thread; `peak` holds the largest sum seen per name."""
+    """Polls the RSS of process trees in a thread; `peak` holds the largest sum seen per name (over all the
+    trees of that name's roots)."""
 
-    def __init__(self, pids: dict[str, int], every_s: float = 0.5) -> None:
+    def __init__(self, pids: dict[str, list[int]], every_s: float = 0.5) -> None:
         self.pids, self.every_s = pids, every_s
         self.peak = {name: 0.0 for name in pids}
         self._stop = threading.Event()
@@ -101,8 +103,8 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            for name, pid in self.pids.items():
-                self.peak[name] = max(self.peak[name], tree_rss_mb(pid))
+            for name, roots in self.pids.items():
+                self.peak[name] = max(self.peak[name], tree_rss_mb(*roots))
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> "Sampler":

@@ -230,7 +230,8 @@ class Layout:
         return [binary, "-p", str(nginx_dir), "-c", str(config), "-e", str(nginx_dir / "error.log")]
 
     def stop(self, timeout: float = 20) -> None:
-        """Stops nginx first (no new requests), then the Rasa servers, then the action server."""
+        """Stops nginx first (no new requests), then the Rasa servers, then the action server. SIGTERM lets Sanic
+        shut down cleanly, with several workers too (they ignore SIGINT; the main process passes SIGTERM on)."""
         for server in reversed(self.servers):
             if server.process.poll() is None:
                 server.process.send_signal(signal.SIGQUIT if server is self.nginx else signal.SIGTERM)
@@ -238,7 +239,9 @@ class Layout:
             try:
                 server.process.wait(timeout)
             except subprocess.TimeoutExpired:
-                server.process.kill()
+                # Its whole session (it was started in one of its own): Sanic workers and nginx's too.
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server.pid, signal.SIGKILL)
                 server.process.wait()
 
     def __enter__(self) -> "Layout":

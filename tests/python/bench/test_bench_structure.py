@@ -60,3 +60,20 @@ def test_every_phase_is_a_module_with_run():
     for phase in phases:
         module = ast.parse((BENCH / f"phase_{phase}.py").read_text(encoding="utf-8"))
         assert any(isinstance(node, ast.FunctionDef) and node.name == "run" for node in module.body), phase
+
+
+def test_the_bench_starts_servers_only_through_the_launcher():
+    """The servers the bench measures are started by safe_harbour.launcher.Layout, with the launch checks
+    production runs; only training.py starts a long-running process itself (`rasa train`)."""
+    for path in BENCH.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        spawns = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "Popen" and path.stem != "training"
+        ]
+        assert not spawns, f"bench/{path.name}:{spawns[0]} starts a process itself; use stack.Stack (the launcher)"
+    stack = ast.parse((BENCH / "stack.py").read_text(encoding="utf-8"))
+    assert any(isinstance(node, ast.ImportFrom) and node.module == "safe_harbour.launcher" for node in stack.body), (
+        "bench/stack.py starts its servers through safe_harbour.launcher"
+    )
