@@ -5,7 +5,8 @@
 
   var safeUrl = parts.dom.safeUrl;
   // "Prepare my report" buttons open the report form in the page (report-form.js): they are never sent.
-  var REPORT_PAYLOAD = /^\/prepare_report(\{.*\})?$/;
+  // Not JSON in braces: Rasa reads {...} in a response as a slot to fill and logs an error each time.
+  var REPORT_PAYLOAD = /^\/prepare_report(?::([a-z_]+))?$/;
 
   /** A bot message (socket.io or REST) in the one shape the widget renders, or null when nothing is left. */
   function fromServer(raw) {
@@ -54,7 +55,7 @@
   function reportTemplate(payload) {
     var match = REPORT_PAYLOAD.exec(payload);
     if (!match) return null;
-    try { return (match[1] && String(JSON.parse(match[1]).template || '')) || ''; } catch (e) { return ''; }
+    return match[1] || '';
   }
 
   parts.messages = {
