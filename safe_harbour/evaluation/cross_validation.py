@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data import entities_parser
 from rasa.shared.nlu.training_data.message import Message
 from sklearn.model_selection import GroupKFold
 
-from safe_harbour.evaluation.metrics import accuracy, grouped, safety_recognition, share
+from safe_harbour.evaluation.metrics import accuracy, grouped, macro_f1, per_topic, safety_recognition, share
 from safe_harbour.nlu import safety_detector
 from safe_harbour.nlu.fallback import SafetyFirstFallback
 from safe_harbour.nlu.features import NgramFeatures, linear_classifier
@@ -108,12 +108,18 @@ class Canonicaliser:
         return " ".join(t.text for t in tokens), safety_detector.segments(text, tokens)
 
 
-def _fit(features_config: dict, texts: list[str], labels: list[str]):
+def fit_linear(features_config: dict, texts: list[str], labels: list[str]):
+    """The features and the logistic regression a `LinearTextComponent` with this config fits on `texts`."""
     features = NgramFeatures(
         features_config["word_ngrams"], features_config["char_ngrams"], features_config["char_min_df"]
     ).fit(texts)
     classifier = linear_classifier(features_config).fit(features.transform(texts), labels)
     return features, classifier
+
+
+def family_folds(examples: list[Example], folds: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(training, held-out) example indices of each fold, every family held out whole in one fold."""
+    return list(GroupKFold(n_splits=folds).split(examples, groups=[e.family for e in examples]))
 
 
 @dataclass
@@ -125,32 +131,49 @@ class Prediction:
     lexicon_topic: str | None
 
 
+def prediction_from(
+    probabilities: np.ndarray,
+    classes: Sequence[str],
+    detector_classes: Sequence[str],
+    segment_probabilities: np.ndarray,
+    text: str,
+) -> Prediction:
+    """What the pipeline knows of one message: the classifier's `probabilities` over `classes`, the detector's
+    per-segment probabilities, and the safety lexicon's topic in the raw `text`."""
+    ranking: list[dict[str, Any]] = [
+        {"name": str(classes[j]), "confidence": float(probabilities[j])} for j in np.argsort(-probabilities)
+    ]
+    return Prediction(
+        ranking[0]["name"],
+        ranking[0]["confidence"],
+        safety_detector.best_other(ranking, detector_classes),
+        segment_probabilities,
+        safety_topic_in(text),
+    )
+
+
 def predict_folds(examples: list[Example], folds: int, config: dict[str, dict]) -> tuple[list[Prediction], list[str]]:
     reader = Canonicaliser()
     read = [reader.read(e.text) for e in examples]
     whole = [r[0] for r in read]
-    groups = [e.family for e in examples]
     predictions: dict[int, Prediction] = {}  # by example, each filled by the one fold that holds it out
     detector_classes: list[str] = []
-    for fold, (train, test) in enumerate(GroupKFold(n_splits=folds).split(whole, groups=groups)):
+    for fold, (train, test) in enumerate(family_folds(examples, folds)):
         print(f"fold {fold + 1}/{folds}: {len(train)} training, {len(test)} held-out examples", flush=True)
         texts = [whole[i] for i in train]
-        features, classifier = _fit(config["classifier"], texts, [examples[i].intent for i in train])
-        d_features, detector = _fit(
+        features, classifier = fit_linear(config["classifier"], texts, [examples[i].intent for i in train])
+        d_features, detector = fit_linear(
             config["detector"], texts, [safety_detector.label_for(examples[i].intent) for i in train]
         )
         detector_classes = [str(c) for c in detector.classes_]
         probabilities = classifier.predict_proba(features.transform([whole[i] for i in test]))
         for row, i in zip(probabilities, test, strict=True):
-            ranking: list[dict[str, Any]] = [
-                {"name": str(classifier.classes_[j]), "confidence": float(row[j])} for j in np.argsort(-row)
-            ]
-            predictions[i] = Prediction(
-                ranking[0]["name"],
-                ranking[0]["confidence"],
-                safety_detector.best_other(ranking, detector_classes),
+            predictions[i] = prediction_from(
+                row,
+                classifier.classes_,
+                detector_classes,
                 detector.predict_proba(d_features.transform(read[i][1])),
-                safety_topic_in(examples[i].text),
+                examples[i].text,
             )
     return [predictions[i] for i in range(len(examples))], detector_classes
 
@@ -205,9 +228,12 @@ def figures(examples: list[Example], answered: list[str], urgent: set[str]) -> d
         {"lang": e.lang, "variety": e.variety or e.lang, "topic": e.intent, "predicted": p}
         for e, p in zip(examples, answered, strict=True)
     ]
+    pairs = [(i["topic"], i["predicted"]) for i in items]
     return {
         "n": len(items),
-        "accuracy": accuracy([(i["topic"], i["predicted"]) for i in items]),
+        "accuracy": accuracy(pairs),
+        "macro_f1": macro_f1(pairs),
+        "out_of_scope_recall": per_topic(pairs).get("out_of_scope", {}).get("recall", 0.0),
         "safety": safety_recognition(items, safety),
         "urgent_as_urgent": share([i for i in items if i["topic"] in urgent], lambda i: i["predicted"] in urgent),
         "by_language": {k: _group_figures(g, safety) for k, g in sorted(grouped(items, "lang").items())},
@@ -217,9 +243,11 @@ def figures(examples: list[Example], answered: list[str], urgent: set[str]) -> d
 
 def _group_figures(group: list[dict], safety: set) -> dict:
     safety_items = [i for i in group if i["topic"] in safety]
+    pairs = [(i["topic"], i["predicted"]) for i in group]
     return {
         "n": len(group),
-        "accuracy": accuracy([(i["topic"], i["predicted"]) for i in group]),
+        "accuracy": accuracy(pairs),
+        "macro_f1": macro_f1(pairs),
         "safety_n": len(safety_items),
         "safety_exact": accuracy([(i["topic"], i["predicted"]) for i in safety_items]),
     }
