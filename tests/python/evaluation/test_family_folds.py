@@ -1,5 +1,6 @@
 """Cross-validation folds keep each paraphrase family whole: a model is scored on situations it never saw,
 never on rewordings of ones it trained on (what `make tune-safety` and bench/model_comparison.py rely on)."""
+
 from collections import defaultdict
 
 from safe_harbour.evaluation.cross_validation import family_folds, training_examples
