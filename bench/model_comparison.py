@@ -71,6 +71,7 @@ from safe_harbour.evaluation.cross_validation import (  # noqa: E402
 from safe_harbour.nlu import safety_detector  # noqa: E402
 from safe_harbour.nlu.fallback import SafetyFirstFallback  # noqa: E402
 from safe_harbour.nlu.features import NgramFeatures, linear_classifier  # noqa: E402
+from safe_harbour.topics import registry  # noqa: E402
 
 TIMED_MESSAGES = 100
 # Candidates are timed in turn, this many times, and the fastest round counts: on a shared machine the
@@ -296,7 +297,7 @@ def compare(examples: list[Example], folds: int, config: dict[str, dict], candid
             for candidate, times in zip(candidates, zip(*rounds, strict=True), strict=True):
                 costs[candidate]["ms_per_message"] = min(times)
     fallback = SafetyFirstFallback(config["fallback"])
-    urgent = set(config["detector"]["urgent_topics"])
+    urgent = set(registry.load().emergency_topics())
     current_right = None
     results = {}
     for candidate in candidates:
