@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import yaml
 
 from conftest import API_TOKEN, PROJECT_ROOT
+from safe_harbour import launcher
 
 SHARED_POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 POSTGRES_BIN = pathlib.Path("/usr/lib/postgresql/15/bin")
@@ -172,14 +173,18 @@ class ThrowawayPostgres:
 
 
 @dataclass
+@dataclass
 class Layout:
-    """An action server and N Rasa servers sharing one tracker store and one lock store."""
+    """An action server and N Rasa servers sharing one tracker store and one lock store, started by the
+    project's launcher (safe_harbour.launcher), as `make up` starts them."""
 
-    urls: list[str]
+    launched: launcher.Layout
     tracker_store_url: str
     directory: pathlib.Path
-    processes: list[subprocess.Popen] = field(default_factory=list)
-    actions: subprocess.Popen | None = None
+
+    @property
+    def urls(self) -> list[str]:
+        return self.launched.rasa_urls
 
     def say(self, server: int, sender: str, message: str, timeout: float = 60) -> requests.Response:
         return requests.post(
@@ -187,11 +192,13 @@ class Layout:
         )
 
     def stop_actions(self) -> None:
-        _stop(self.actions)
+        actions = self.launched.actions
+        if actions and actions.process.poll() is None:
+            actions.process.terminate()
+            actions.process.wait(timeout=20)
 
     def stop(self) -> None:
-        for process in [*self.processes, self.actions]:
-            _stop(process)
+        self.launched.stop()
 
     def logs(self, tail: int | None = 3000) -> str:
         """The servers' logs (the last `tail` characters of each; None: all of them)."""
@@ -199,27 +206,6 @@ class Layout:
             f"--- {path.name}\n{path.read_text()[-tail if tail else 0 :]}"
             for path in sorted(self.directory.glob("*.log"))
         )
-
-
-def _stop(process: subprocess.Popen | None) -> None:
-    if process and process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def wait_until_up(url: str, process: subprocess.Popen, layout: "Layout", timeout: float = 300) -> None:
-    def answers() -> bool:
-        if process.poll() is not None:
-            raise RuntimeError(f"a server stopped while starting:\n{layout.logs()}")
-        try:
-            return requests.get(url, timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
-
-    _wait_for(answers, url, timeout)
 
 
 def _wait_for(check, what: str, timeout: float = 30) -> None:
@@ -244,10 +230,8 @@ def start_layout(
     """Starts the action server and `servers` Rasa servers through the project's launcher, sharing one
     tracker store and one lock store (class paths, or RASA_*_STORE to measure Rasa's own)."""
     endpoints = endpoints_file(directory, lock_store, lock_store_url, tracker_store)
-    action_port = free_port()
     env = {
         **os.environ,
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_STORE_URL": tracker_store_url,
         "LOCK_STORE_REDIS_URL": lock_store_url,
         "DATABASE_URL": f"sqlite:///{directory / 'cases.db'}",
@@ -258,49 +242,10 @@ def start_layout(
         "RASA_API_TOKEN": API_TOKEN,
         **(env_overrides or {}),
     }
-    layout = Layout([], tracker_store_url, directory)
-    try:
-        if with_actions:
-            layout.actions = subprocess.Popen(
-                ["rasa", "run", "actions", "--actions", "actions", "--port", str(action_port)],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=open(directory / "actions.log", "w"),
-                stderr=subprocess.STDOUT,
-            )
-        for number in range(servers):
-            port = free_port()
-            log_path = directory / f"rasa-{number}.log"
-            layout.processes.append(
-                subprocess.Popen(
-                    [
-                        "python",
-                        "-m",
-                        "safe_harbour.privacy.launch",
-                        "--endpoints",
-                        str(endpoints),
-                        "--credentials",
-                        "credentials.yml",
-                        "--interface",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                    ],
-                    cwd=PROJECT_ROOT,
-                    env=env,
-                    stdout=open(log_path, "w"),
-                    stderr=subprocess.STDOUT,
-                )
-            )
-            layout.urls.append(f"http://127.0.0.1:{port}")
-        for url, process in zip(layout.urls, layout.processes, strict=True):
-            wait_until_up(f"{url}/webhooks/rest/", process, layout)
-        if layout.actions:
-            wait_until_up(f"http://127.0.0.1:{action_port}/health", layout.actions, layout)
-    except Exception:
-        layout.stop()
-        raise
-    return layout
+    launched = launcher.Layout(
+        directory, env, rasa_servers=servers, actions=with_actions, endpoints=str(endpoints)
+    ).start(timeout=300)
+    return Layout(launched, tracker_store_url, directory)
 
 
 def stored_events(tracker_store_url: str, sender: str) -> list[dict]:
