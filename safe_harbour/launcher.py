@@ -115,6 +115,14 @@ def ensure_postgres_database(url: str) -> None:
         engine.dispose()
 
 
+# Rasa opens a new connection to the action server for every custom action. When a Rasa server is saturated, its
+# event loop can take seconds between opening that connection and writing the request, and the action server
+# (Sanic) closes a connection idle longer than its keep-alive timeout, 5 s by default: the action then fails
+# with "Cannot write to closing transport" (seen 22 times in a 2-minute load test). Rasa waits up to 300 s for
+# an action's answer; the action server waits as long for its request. Loopback only, so idle sockets cost little.
+ACTION_SERVER_ENV = {"SANIC_KEEP_ALIVE_TIMEOUT": "300"}
+
+
 class Layout:
     """The action server, `rasa_servers` Rasa servers and (with `proxy`) nginx, on loopback ports."""
 
@@ -164,12 +172,19 @@ class Layout:
     def servers(self) -> list[Server]:
         return [s for s in (self.actions, *self.rasa, self.nginx) if s]
 
-    def _spawn(self, name: str, command: list[str], probe_url: str, marker: str) -> Server:
+    def _spawn(
+        self, name: str, command: list[str], probe_url: str, marker: str, env: Mapping[str, str] | None = None
+    ) -> Server:
         log = self.run_dir / f"{name}.log"
         with open(log, "w") as out:
             # A session of its own: Ctrl+C in a terminal reaches the launcher, which stops the servers in order.
             process = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                cwd=PROJECT_ROOT,
+                env=env or self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         return Server(name, process, log, probe_url, marker)
 
@@ -181,6 +196,7 @@ class Layout:
                     [_rasa(), "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
                     f"http://127.0.0.1:{self.action_port}/health",
                     str(self.action_port),
+                    {**ACTION_SERVER_ENV, **self.env},
                 )
             for index, (port, url) in enumerate(zip(self.rasa_ports, self.rasa_urls, strict=True)):
                 name = "rasa" if len(self.rasa_ports) == 1 else f"rasa-{index + 1}"
