@@ -1,6 +1,6 @@
 """Phase `profile`: a cProfile of the Rasa server (one Sanic worker) under a closed loop of 20 conversations,
-summed into the stages of a message (profile_server.STAGES): this project as configured, with the speed-ups of
-speedups.py, and the default pipeline."""
+summed into the stages of a message (profile_server.STAGES): this project and the default pipeline, both as
+configured."""
 
 import os
 import pathlib
@@ -17,22 +17,18 @@ from training import available_model
 def run(context: Context) -> dict:
     project = available_model(context, "project")
     results = {
-        "baseline": profile(project, context, speedups=False),
-        "with speed-ups": profile(project, context, speedups=True),
+        "this project": profile(project, context, tag="project"),
     }
     default = available_model(context, "default")
     if default:
-        results["default pipeline"] = profile(default, context, speedups=False, tag="default")
+        results["default pipeline"] = profile(default, context, tag="default")
     return {"profile": results}
 
 
-def profile(model: pathlib.Path, context: Context, speedups: bool, tag: str = "") -> dict:
+def profile(model: pathlib.Path, context: Context, tag: str) -> dict:
     """cProfile of the Rasa server (one worker) under closed-loop load: where a message's time goes."""
-    tag = tag or ("speedups" if speedups else "baseline")
     prof = context.work / f"server-{tag}.prof"
-    with Stack(
-        f"profile-{tag}", model, context.work / f"servers-profile-{tag}", profile_to=prof, speedups=speedups
-    ) as stack:
+    with Stack(f"profile-{tag}", model, context.work / f"servers-profile-{tag}", profile_to=prof) as stack:
         stack.started()
         os.kill(stack.rasa_pids[0], signal.SIGUSR1)  # start profiling now that the model is loaded
         result = stack.measure(

@@ -1,4 +1,4 @@
-"""Phase `variants`: the stack changed one thing at a time (speed-ups, Redis or PostgreSQL tracker store, two
+"""Phase `variants`: the stack changed one thing at a time (Redis or PostgreSQL tracker store, two
 Sanic workers with a Redis lock store) and the combination, each started fresh and measured at 100 messages/s
 and at saturation; the combination also for the default pipeline (deployment changes suit any pipeline)."""
 
@@ -23,7 +23,6 @@ def variants() -> list[tuple]:
     changes that helped, for this project and for the default pipeline."""
     rows = [
         ("baseline: 1 Sanic worker, SQLite tracker store", {}),
-        ("speed-ups: action-response validator built once", {"speedups": True}),
         (
             "Redis tracker store (record_exp = retention) instead of SQLite",
             {"endpoints": BENCH / "endpoints-redis.yml"},
@@ -37,15 +36,14 @@ def variants() -> list[tuple]:
             {"endpoints": BENCH / "endpoints-workers.yml", "env": {"SANIC_WORKERS": "2"}},
         ),
         (
-            "2 Sanic workers + Redis lock store + Redis tracker store + speed-ups",
-            {"endpoints": BENCH / "endpoints-redis-workers.yml", "env": {"SANIC_WORKERS": "2"}, "speedups": True},
+            "2 Sanic workers + Redis lock store + Redis tracker store",
+            {"endpoints": BENCH / "endpoints-redis-workers.yml", "env": {"SANIC_WORKERS": "2"}},
         ),
         (
             DEFAULT_TUNED,
             {
                 "endpoints": BENCH / "endpoints-redis-workers.yml",
                 "env": {"SANIC_WORKERS": "2"},
-                "speedups": True,
                 "model_name": "default",
             },
         ),

@@ -8,7 +8,6 @@ loop runs the whole message handling (one worker). `breakdown()` sums the profil
 """
 
 import cProfile
-import os
 import pstats
 import signal
 import sys
@@ -44,10 +43,6 @@ def main() -> None:
         profiler.dump_stats(out)
 
     signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
-    if os.environ.get("BENCH_SPEEDUPS") == "1":
-        import speedups  # bench/speedups.py, next to this file
-
-        speedups.apply()
     signal.signal(signal.SIGUSR2, dump)
     from rasa.__main__ import main as rasa_main
 

@@ -477,8 +477,8 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
             "(wall-clock time while each function runs, so waiting for the disk counts; the profiler itself "
             "slows Python down, so compare stages with each other rather than with the latencies above). "
             "The whole message contains the other stages, and some stages nest (running actions includes "
-            "rendering responses), so they do not add up exactly. Columns: this project as configured, this "
-            "project with the speed-ups of `bench/speedups.py`, and the default pipeline as configured.",
+            "rendering responses), so they do not add up exactly. Columns: this project and the default pipeline, as "
+            "configured (both with safe_harbour/rasa_patches.py, which the project's channels install).",
             "",
             "| stage | " + " | ".join(f"{k}: ms/msg (share)" for k in prof) + " |",
             "|---|" + "---|" * len(prof),

@@ -28,10 +28,7 @@ TARGETS = {
     "rss_mb": 1200.0,  # server RSS <= 1.2 GB
 }
 
-DEFAULT_TUNED = (
-    "Rasa default pipeline with the same: 2 Sanic workers + Redis lock store + Redis tracker store "
-    "+ cached action-response validator"
-)
+DEFAULT_TUNED = "Rasa default pipeline with the same: 2 Sanic workers + Redis lock store + Redis tracker store"
 
 
 @dataclasses.dataclass

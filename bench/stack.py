@@ -30,7 +30,6 @@ class Stack:
         endpoints: pathlib.Path = PROJECT_ROOT / "endpoints.yml",
         env: dict[str, str] | None = None,
         profile_to: pathlib.Path | None = None,
-        speedups: bool = False,
         rasa_servers: int = 1,
         proxy: bool = False,
     ) -> None:
@@ -44,14 +43,8 @@ class Stack:
             "LOCK_STORE_KEY_PREFIX": f"bench{secrets.token_hex(4)}",  # Redis keys (variants, production)
             **(env or {}),
         }
-        # The profiler or the speed-ups run in place of `rasa`, behind the same launch checks.
-        self.rasa_via: list[str] = []
-        if profile_to:
-            self.rasa_via = [str(BENCH / "profile_server.py"), str(profile_to)]
-        elif speedups:
-            self.rasa_via = [str(BENCH / "speedups.py")]
-        if speedups:
-            self.env["BENCH_SPEEDUPS"] = "1"  # profile_server.py applies them too
+        # The profiler runs in place of `rasa`, behind the same launch checks.
+        self.rasa_via = [str(BENCH / "profile_server.py"), str(profile_to)] if profile_to else []
         self.layout: Layout | None = None
         self.served: pathlib.Path | None = None
 

@@ -8,15 +8,18 @@ their `blueprint()`. The rules themselves live in `safe_harbour.privacy` (guard,
 import re
 from typing import Any, TypeGuard
 
+from safe_harbour import rasa_patches
 from safe_harbour.privacy import http_hardening, links, logs, phones
 from safe_harbour.privacy.guard import RATE_LIMITED_MESSAGE, Guarded, guard_message
 from safe_harbour.privacy.ratelimit import MessageRateLimiter
 
 __all__ = ["prepare_message", "rate_limiter", "valid_sender", "secure_channel", "RATE_LIMITED_MESSAGE"]
 
-# Loaded with the channels, in every `rasa run` of this project: no debug output, no content in events.
+# Loaded with the channels, in every `rasa run` of this project: no debug output, no content in events, and
+# Rasa's check of the action server's answers without rebuilding its validator each time (rasa_patches).
 if http_hardening.is_rasa_server():
     logs.install()
+    rasa_patches.install()
     # Read the directory, the answers' addresses and the public suffix list now, not on the first message.
     phones.hotline_numbers()
     links.warm_up()

@@ -7,8 +7,8 @@
 - refuses debug logging (`--debug`, `-vv`, LOG_LEVEL=DEBUG) unless SAFE_HARBOUR_ENV=development.
 
 Then it replaces itself with `rasa run ...` (same process id, so a caller can stop the server by that id).
-`--via '["python", "bench/speedups.py"]'` (a JSON list; the script must be inside the project) runs the same
-checked command as `python bench/speedups.py run ...` instead: the benchmark's profiler and tuning variants.
+`--via '["python", "bench/profile_server.py", "out.prof"]'` (a JSON list; the script must be inside the project)
+runs the same checked command as `python bench/profile_server.py out.prof run ...` instead: the benchmark's profiler.
 The same checks run again inside the server when the channels load (safe_harbour.privacy.http_hardening),
 so a plain `rasa run` with unsafe options is refused too. Exit code 2 on refusal.
 """

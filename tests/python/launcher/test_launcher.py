@@ -99,8 +99,8 @@ def test_the_rendered_nginx_config_is_valid(tmp_path):
 def test_only_a_script_inside_the_project_may_stand_in_for_rasa():
     from safe_harbour.privacy.launch import split_via
 
-    speedups = str(PROJECT_ROOT / "bench" / "speedups.py")
-    assert split_via(["--via", f'["python", "{speedups}"]', "--port", "1"]) == (["python", speedups], ["--port", "1"])
+    profiler = str(PROJECT_ROOT / "bench" / "profile_server.py")
+    assert split_via(["--via", f'["python", "{profiler}"]', "--port", "1"]) == (["python", profiler], ["--port", "1"])
     assert split_via(["--port", "1"]) == ([], ["--port", "1"])
     for outside in ('["python", "/tmp/x.py"]', '["python"]', '{"a": 1}', "python"):
         with pytest.raises(ValueError):
