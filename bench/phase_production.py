@@ -4,14 +4,16 @@ in PostgreSQL (a database of the benchmark's own, `sh_bench_prod`, created fresh
 turn locks and socket.io rooms in Redis (database 3, keys under a per-layout prefix, deleted afterwards).
 
 For each number of servers, for this project and (when its model is trained) the default pipeline: the
-saturation throughput (closed loop, as the load phase measures it) and the latency at message 1 and 50 of a
-conversation, all through nginx.
+saturation throughput (closed loop, as the load phase measures it), the latency at message 1 and 50 of a
+conversation, and the latency at 100 messages/s offered (open loop, last: a layout that cannot keep up is
+left with a queue), all through nginx.
 """
 
 import secrets
 
+import load
 from phase_load import long_conversations, saturation
-from settings import PROJECT_ROOT, Context, log
+from settings import CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, PROJECT_ROOT, Context, log
 from stack import Stack, clean_redis, postgres_admin, postgres_url
 from training import available_model
 
@@ -71,6 +73,12 @@ def measure_layout(name: str, model, servers: int, context: Context) -> dict:
         entry["saturation"] = saturation(stack, context, context.seconds(30, 5))
         entry["long"] = long_conversations(stack, context)
         log(f"{stack.name}: message 1 {entry['long']['message1_ms']} ms, message 50 {entry['long']['message50_ms']} ms")
+        entry["at_100"] = stack.measure(
+            lambda: load.open_loop(
+                stack.url, 100, context.seconds(20, 4), CLIENT_TIMEOUT_S, MAX_IN_FLIGHT, seed=100, tag=f"{tag}-100"
+            )
+        )
+        log(f"{stack.name}: at 100/s p95 {entry['at_100']['p95_ms']} ms, errors {entry['at_100']['errors']}")
         return entry
     finally:
         stack.stop()

@@ -40,60 +40,72 @@ def _met(ok: bool | None) -> str:
     return "n/a" if ok is None else ("**met**" if ok else "**missed**")
 
 
+def _production_ratios(production: dict) -> dict[str, tuple[float, float]]:
+    """Saturation of this project and of the default pipeline with the same number of servers behind nginx."""
+    layouts = production.get("layouts", {})
+    ratios = {}
+    for servers in layouts.get("project", {}):
+        ours = _get(layouts, "project", servers, "saturation", "throughput_per_s")
+        theirs = _get(layouts, "default", servers, "saturation", "throughput_per_s")
+        if ours and theirs:
+            ratios[servers] = (ours, theirs)
+    return ratios
+
+
 def targets(r: dict) -> list[dict]:
     stacks, training, dev = r.get("stacks", {}), r.get("training", {}), r.get("dev_set", {})
+    production = r.get("production") or {}
     rows = []
-    sat = {n: _get(stacks, n, "saturation", "throughput_per_s") for n in NAMES}
-    ratio = sat["project"] / sat["default"] if sat["project"] and sat["default"] else None
-    tuning = r.get("tuning", {})
-    tuned_project = {k: v for k, v in tuning.items() if "saturation" in v and k != DEFAULT_TUNED}
-    best = max(tuned_project.items(), key=lambda kv: kv[1]["saturation"]["throughput_per_s"]) if tuned_project else None
-    default_tuned = _get(tuning, DEFAULT_TUNED, "saturation", "throughput_per_s")
-    tuned_text = ""
-    if best:
-        tuned_text = f"; tuned ({best[0]}): {best[1]['saturation']['throughput_per_s']}/s"
-        if default_tuned:
-            tuned_text += (
-                f" vs the default pipeline with the same deployment {default_tuned}/s: "
-                f"{best[1]['saturation']['throughput_per_s'] / default_tuned:.2f}x"
-            )
-    reason = ""
-    if ratio is not None and ratio < TARGETS["saturation_ratio"]:
-        reason = (
-            "both servers are CPU-bound on one core "
-            f"(this project {_get(stacks, 'project', 'saturation', 'server_cores', 'rasa')}, "
-            f"default {_get(stacks, 'default', 'saturation', 'server_cores', 'rasa')} cores; one Sanic worker = one "
-            f"Python thread), and the NLU model is a small part of a message's CPU time: most goes to Rasa's "
-            f"tracker store, policies and actions, the same for both (profile, section 5)"
-        )
+    tuned_project = {k: v for k, v in r.get("tuning", {}).items() if "saturation" in v and k != DEFAULT_TUNED}
+
+    ratios = _production_ratios(production)
+    best = max((ours / theirs for ours, theirs in ratios.values()), default=None)
     rows.append(
         {
-            "target": f"saturation throughput >= {TARGETS['saturation_ratio']:.0f}x the default pipeline's",
-            "measured": f"as configured: {_f(sat['project'])}/s vs {_f(sat['default'])}/s: {_f(ratio, 2)}x{tuned_text}",
-            "met": None if ratio is None else ratio >= TARGETS["saturation_ratio"],
-            "reason": reason,
+            "target": f"production layout: saturation >= {TARGETS['production_ratio']:.0f}x the default pipeline's "
+            "in the same layout",
+            "measured": "; ".join(
+                f"{n} server(s): {ours}/s vs {theirs}/s: {ours / theirs:.2f}x" for n, (ours, theirs) in ratios.items()
+            )
+            or "not measured (section 7)",
+            "met": None if best is None else best >= TARGETS["production_ratio"],
+            "reason": ""
+            if best is None or best >= TARGETS["production_ratio"]
+            else "what both pipelines share (the tracker store on PostgreSQL, the lock store, the policies' "
+            "bookkeeping, the action server, nginx, HTTP) costs more CPU per message than the NLU models and "
+            "policies that differ (sections 5 and 7)",
         }
     )
-    row100 = {n: _rate_row(stacks, n, 100) for n in NAMES}
-    p95 = _get(row100, "project", "p95_ms")
-    reason = ""
-    if p95 is not None and p95 > TARGETS["p95_at_100_ms"]:
-        reason = (
-            f"100/s is above the capacity of one server process as configured ({_f(sat['project'])}/s closed "
-            f"loop; {row100['project']['server_cores']['rasa']} cores busy at 100/s, CPU wait "
-            f"{_f(row100['project'].get('server_cpu_wait_share'), 2)}): messages queue"
-        )
-    tuned_p95 = ""
-    if best and "at_100" in best[1]:
-        tuned_p95 = f"; tuned ({best[0]}): {_f(best[1]['at_100']['p95_ms'])} ms, {best[1]['at_100']['errors']} errors"
+    at_100 = {n: v["at_100"] for n, v in production.get("layouts", {}).get("project", {}).items() if "at_100" in v}
+    ok_100 = [
+        n
+        for n, v in at_100.items()
+        if v["p95_ms"] is not None and v["p95_ms"] <= TARGETS["p95_at_100_ms"] and v["errors"] == 0
+    ]
     rows.append(
         {
-            "target": f"p95 <= {TARGETS['p95_at_100_ms']:.0f} ms at 100 messages/s offered",
-            "measured": f"as configured: {_f(p95)} ms, {_get(row100, 'project', 'errors')} errors (default pipeline: "
-            f"{_f(_get(row100, 'default', 'p95_ms'))} ms, {_get(row100, 'default', 'errors')} errors)"
-            f"{tuned_p95}",
-            "met": None if p95 is None else p95 <= TARGETS["p95_at_100_ms"] and row100["project"]["errors"] == 0,
-            "reason": reason,
+            "target": f"production layout: p95 <= {TARGETS['p95_at_100_ms']:.0f} ms at 100 messages/s offered, "
+            "0 errors",
+            "measured": "; ".join(
+                f"{n} server(s): {_f(v['p95_ms'])} ms, {v['errors']} errors" for n, v in at_100.items()
+            )
+            or "not measured (section 7)",
+            "met": None if not at_100 else bool(ok_100),
+            "reason": ""
+            if ok_100 or not at_100
+            else "100/s is above the layout's saturation throughput on this machine (section 7): messages queue",
+        }
+    )
+    sat = {n: _get(stacks, n, "saturation", "throughput_per_s") for n in NAMES}
+    ratio = sat["project"] / sat["default"] if sat["project"] and sat["default"] else None
+    rows.append(
+        {
+            "target": f"one process on SQLite: saturation >= {TARGETS['embedded_ratio']}x the default pipeline's",
+            "measured": f"{_f(sat['project'])}/s vs {_f(sat['default'])}/s: {_f(ratio, 2)}x",
+            "met": None if ratio is None else ratio >= TARGETS["embedded_ratio"],
+            "reason": ""
+            if ratio is None or ratio >= TARGETS["embedded_ratio"]
+            else "the NLU model and policies that differ are a small part of a message's CPU time (section 5)",
         }
     )
     if dev.get("project") and dev.get("default"):
@@ -637,7 +649,8 @@ def _production_section(production: dict | None, phase_run: dict) -> list[str]:
         "(safe_harbour.launcher): nginx in front of N Rasa servers and the action server, conversations and cases "
         "in PostgreSQL (a fresh database per layout), turn locks and socket.io rooms in Redis, "
         "`endpoints.production.yml`. Through nginx: closed loop of 50 conversations (saturation), then one "
-        "conversation of 50 messages at a time with no other load from the benchmark (message 1 and 50). "
+        "conversation of 50 messages at a time with no other load from the benchmark (message 1 and 50), then "
+        "an open loop at 100 messages/s offered (Poisson arrivals, client timeout 10 s). "
         "Server cores and memory are all the Rasa servers together; CPU wait is per Rasa server.",
         "",
         f"Measured {phase_run.get('finished_at', '?')}{quick_note}, on the machine above, shared with other jobs: "
@@ -646,14 +659,14 @@ def _production_section(production: dict | None, phase_run: dict) -> list[str]:
         "",
         "| pipeline | Rasa servers | load average before start | start s | RSS at rest MB (PSS) | saturation /s | "
         "vs 1 server | p50 ms | p95 ms | errors | Rasa cores | nginx cores | CPU wait | message 1 ms | "
-        "message 50 ms |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "message 50 ms | at 100/s: p95 ms | at 100/s: errors |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for pipeline, layouts in production.get("layouts", {}).items():
         one = _get(layouts, "1", "saturation", "throughput_per_s")
         for servers, v in layouts.items():
             if "failed" in v:
-                L.append(f"| {pipeline} | {servers} | failed: {v['failed'].splitlines()[0]} |" + " |" * 12)
+                L.append(f"| {pipeline} | {servers} | failed: {v['failed'].splitlines()[0]} |" + " |" * 14)
                 continue
             sat, long_ = v["saturation"], v["long"]
             ratio = f"{sat['throughput_per_s'] / one:.2f}x" if one else "n/a"
@@ -663,7 +676,8 @@ def _production_section(production: dict | None, phase_run: dict) -> list[str]:
                 f"**{sat['throughput_per_s']}** | {ratio} | {_f(sat['p50_ms'])} | {_f(sat['p95_ms'])} | "
                 f"{sat['errors']} | {sat['server_cores']['rasa']} | {sat['server_cores'].get('nginx', 'n/a')} | "
                 f"{_f(sat.get('server_cpu_wait_share'), 2)} | {_f(long_['message1_ms'])} | "
-                f"{_f(long_['message50_ms'])} |"
+                f"{_f(long_['message50_ms'])} | {_f(_get(v, 'at_100', 'p95_ms'))} | "
+                f"{_get(v, 'at_100', 'errors', default='n/a')} |"
             )
     if "default" not in production.get("layouts", {}):
         L += [

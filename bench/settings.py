@@ -21,8 +21,9 @@ MAX_IN_FLIGHT = 256
 TUNE_100_S, TUNE_CLOSED_S = 20, 15
 
 TARGETS = {
-    "saturation_ratio": 3.0,  # saturation throughput >= 3x the default pipeline's
-    "p95_at_100_ms": 150.0,  # p95 <= 150 ms at 100 messages/s offered
+    "production_ratio": 3.0,  # production layout: saturation >= 3x the default pipeline's in the same layout
+    "embedded_ratio": 1.5,  # one process on SQLite: saturation >= 1.5x the default pipeline's
+    "p95_at_100_ms": 150.0,  # production layout: p95 <= 150 ms at 100 messages/s offered, no errors
     "train_s": 180.0,  # training from scratch <= 3 minutes
     "start_s": 15.0,  # server start to first answer <= 15 s
     "rss_mb": 1200.0,  # server RSS <= 1.2 GB
