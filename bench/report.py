@@ -553,6 +553,7 @@ def markdown(r: dict, plots: dict[str, str | None]) -> str:
         "model differs. It has no LanguagePolicy, so it answers in English whatever the language.",
         "- Models served by the benchmark are linked into `models/bench/` while a server runs (the server only "
         "loads models from `models/`), and removed afterwards.",
+        *_epochs_notes(r.get("phases_run", {})),
         "",
     ]
     return "\n".join(L)
@@ -686,6 +687,19 @@ def _production_section(production: dict | None, phase_run: dict) -> list[str]:
             "and growth phases train it, tens of minutes), so the 3x target of issue 13 is not measured here.",
         ]
     return L
+
+
+def _epochs_notes(phases_run: dict) -> list[str]:
+    """A note for each phase whose default pipeline was trained for fewer epochs than Rasa's 100."""
+    return [
+        f"- Phase `{name}` ({run['finished_at']}) served a default pipeline trained for {run['default_epochs']} "
+        "epochs instead of Rasa's 100 (`bench/run.py --default-epochs`): the same components and model size, so the "
+        "same work per model call; it may understand some messages differently, which can change which actions "
+        "run. Its throughput and latency stand for Rasa's default pipeline; its understanding and training time "
+        "do not."
+        for name, run in phases_run.items()
+        if run.get("default_epochs", 100) != 100
+    ]
 
 
 def tuning_seconds(r: dict):

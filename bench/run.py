@@ -28,7 +28,7 @@ sys.path.insert(0, str(BENCH.parent))
 import report  # noqa: E402
 from settings import CLIENT_TIMEOUT_S, CLOSED_CONVERSATIONS, MAX_IN_FLIGHT, MODELS, RATES, Context, log  # noqa: E402
 from system import loadavg, machine, now_iso  # noqa: E402
-from training import prepare_snapshot  # noqa: E402
+from training import default_epochs, prepare_snapshot  # noqa: E402
 
 # In the order they run; each is bench/phase_<name>.py.
 PHASES = ["cost", "growth", "understanding", "models", "load", "profile", "variants", "store", "production"]
@@ -56,6 +56,7 @@ def run_phase(name: str, context: Context, results: dict) -> None:
         "finished_at": now_iso(),
         "minutes": round((time.monotonic() - started) / 60, 1),
         "quick": context.quick,
+        "default_epochs": default_epochs(context.snapshot),
     }
     (context.work / "results-partial.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
 
@@ -87,6 +88,13 @@ def main() -> int:
         help="load phases of a few seconds, to check the harness; never trains the default pipeline",
     )
     parser.add_argument("--fresh", action="store_true", help="retrain the default-pipeline models too")
+    parser.add_argument(
+        "--default-epochs",
+        type=int,
+        help="train the default pipeline's neural components for this many epochs instead of 100: the same "
+        "model size and cost per message, for the load phases on a machine without an hour to spare; its "
+        "training and understanding figures are then not Rasa's default's (results.md says so)",
+    )
     parser.add_argument(
         "--keep-snapshot",
         action="store_true",
@@ -129,7 +137,7 @@ def main() -> int:
     )
     log(f"load average at start: {results['loadavg_start']}; phases {', '.join(phases)}; work dir {context.work}")
     started = time.monotonic()
-    results.update(prepare_snapshot(context.snapshot, args.keep_snapshot))
+    results.update(prepare_snapshot(context.snapshot, args.keep_snapshot, args.default_epochs))
     for name in PHASES:
         if name in phases:
             run_phase(name, context, results)

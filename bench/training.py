@@ -180,11 +180,28 @@ def train_cached(
         return {**record, "cached": True}
     result = train(snapshot, data_dir, config, MODELS / name, name, logs)
     result["fingerprint"] = fingerprint(snapshot, data_dir, config)
+    result["epochs"] = default_epochs(snapshot)
     (MODELS / name / "record.json").write_text(json.dumps(result, indent=2))
     return result
 
 
-def prepare_snapshot(snapshot: pathlib.Path, keep: bool) -> dict:
+def set_default_epochs(config: pathlib.Path, epochs: int) -> None:
+    """Rewrites the snapshot's default-config.yml with `epochs` for each component that trains for epochs."""
+    content = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for component in content["pipeline"] + content["policies"]:
+        if "epochs" in component:
+            component["epochs"] = epochs
+    header = f"# bench/default-config.yml with epochs: {epochs} (bench/run.py --default-epochs)\n"
+    config.write_text(header + yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+
+
+def default_epochs(snapshot: pathlib.Path) -> int:
+    """The epochs the snapshot's default pipeline trains for (100 unless --default-epochs changed them)."""
+    content = yaml.safe_load((snapshot / "default-config.yml").read_text(encoding="utf-8"))
+    return max(c.get("epochs", 0) for c in content["pipeline"] + content["policies"])
+
+
+def prepare_snapshot(snapshot: pathlib.Path, keep: bool, epochs: int | None = None) -> dict:
     """Copies data/, domain.yml and the configs (or keeps the previous run's copy) and halves the data."""
     if keep and (snapshot / "domain.yml").exists():
         log("reusing the data snapshot of an earlier run (--keep-snapshot)")
@@ -192,6 +209,8 @@ def prepare_snapshot(snapshot: pathlib.Path, keep: bool) -> dict:
         shutil.rmtree(snapshot / "data-half", ignore_errors=True)
     else:
         take_snapshot(snapshot)
+    if epochs:
+        set_default_epochs(snapshot / "default-config.yml", epochs)
     import datetime
 
     return {
@@ -202,6 +221,7 @@ def prepare_snapshot(snapshot: pathlib.Path, keep: bool) -> dict:
             "same_as_working_tree": snapshot_matches_tree(snapshot),
         },
         "data": halve_data(snapshot / "data", snapshot / "data-half"),
+        "default_epochs": default_epochs(snapshot),
     }
 
 
