@@ -34,6 +34,7 @@ in-process through the agent (`request.app.ctx.agent`), under the conversation's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -464,6 +465,15 @@ class StaffConsole(InputChannel):
                     except Exception:
                         logger.exception("Could not hand back families whose staff member has gone.")
 
-            app.add_task(sweep_forever())
+            app.ctx.staff_sweeper = asyncio.ensure_future(sweep_forever())
+
+        # Sanic 21.12 does not cancel its tasks at shutdown: asyncio would report the sweeper destroyed pending.
+        @console.listener("before_server_stop")
+        async def stop_sweeping(app, _loop) -> None:
+            sweeper = getattr(app.ctx, "staff_sweeper", None)
+            if sweeper is not None:
+                sweeper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeper
 
         return console
