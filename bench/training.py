@@ -221,7 +221,6 @@ def prepare_snapshot(snapshot: pathlib.Path, keep: bool, epochs: int | None = No
             "same_as_working_tree": snapshot_matches_tree(snapshot),
         },
         "data": halve_data(snapshot / "data", snapshot / "data-half"),
-        "default_epochs": default_epochs(snapshot),
     }
 
 
