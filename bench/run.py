@@ -92,8 +92,9 @@ def main() -> int:
         "--default-epochs",
         type=int,
         help="train the default pipeline's neural components for this many epochs instead of 100: the same "
-        "model size and cost per message, for the load phases on a machine without an hour to spare; its "
-        "training and understanding figures are then not Rasa's default's (results.md says so)",
+        "components and model size, so the same work per model call, for the load phases on a machine "
+        "without an hour to spare; its training and understanding figures are then not Rasa's default's "
+        "(results.md says so)",
     )
     parser.add_argument(
         "--keep-snapshot",
