@@ -14,6 +14,8 @@ from safe_harbour.topics import registry
         ("my daughter keeps saying she wants to die since the photos got out", "crisis_self_harm"),
         ("he said everyone would be better off without him", "crisis_self_harm"),
         ("she took a lot of pills last night", "crisis_self_harm"),
+        ("he swallowed like 20 of his dads tablets", "crisis_self_harm"),
+        ("she has been cutting again since the pictures went round", "crisis_self_harm"),
         ("💊💊", "crisis_self_harm"),
         ("بنتي بتقول عايزة تموت", "crisis_self_harm"),
         ("ابني قال بدو يقتل حالو", "crisis_self_harm"),
@@ -38,6 +40,7 @@ def test_finds_the_safety_topic(text, topic):
     [
         "I could kill him for what he did",
         "i am dying of embarrassment",
+        "he took 2 tablets for his headache",
         "nobody is blackmailing her, she just wants it gone",
         "someone used an app to undress my daughter's photo",
         "how do I warn my kids about sextortion",
